@@ -1,0 +1,131 @@
+"""The one exception root of packbuilder, and the exit codes it maps to.
+
+Every error a user can cause, or that the environment can cause, is raised as a
+subclass of :class:`PackbuilderError`. It carries the exit code the CLI returns
+and a message that says what went wrong, where (file, line, key, page) and what
+to do about it. Anything else escaping the library is a bug (exit code 1).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from pathlib import Path
+
+
+class ExitCode(IntEnum):
+    """Exit codes of the ``packbuilder`` command (documented in the README)."""
+
+    OK = 0
+    INTERNAL_ERROR = 1  # a bug in packbuilder: please report it with --debug output
+    USAGE = 2  # the command line itself is wrong (click's own code)
+    INVALID_INPUT = 3  # the meeting or plan definition is wrong (YAML, keys, dates, files)
+    BAD_DOCUMENT = 4  # a paper could not be read: damaged, encrypted, not a PDF
+    TEMPLATE_ERROR = 5  # a Word template is broken or uses an unknown variable
+    CONVERTER_ERROR = 6  # LibreOffice is missing, failed or timed out
+    OUTPUT_ERROR = 7  # the output folder cannot be written (permissions, disk full)
+    LOCKED = 8  # another build of the same meeting is running
+    CHECKS_FAILED = 9  # the build worked but legal or completeness checks failed (--strict)
+    INTERRUPTED = 130  # Ctrl-C
+
+
+class PackbuilderError(Exception):
+    """Root of every error packbuilder reports to a user.
+
+    ``message`` says what went wrong; ``hint`` says what to do. ``where`` names
+    the file (and line, key or page) the problem is in, when there is one.
+    """
+
+    exit_code: ExitCode = ExitCode.INTERNAL_ERROR
+
+    def __init__(self, message: str, *, hint: str | None = None, where: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.where = where
+
+    def __str__(self) -> str:
+        text = f"{self.where}: {self.message}" if self.where else self.message
+        if self.hint:
+            text += f"\n  What to do: {self.hint}"
+        return text
+
+
+def location(file: Path | str | None, line: int | None = None, key: str | None = None) -> str:
+    """Format a place in an input file as ``file:line (key)`` for messages."""
+    text = str(file) if file is not None else "<input>"
+    if line is not None:
+        text += f":{line}"
+    if key:
+        text += f" ({key})"
+    return text
+
+
+class InputError(PackbuilderError):
+    """The meeting, committee or plan definition is wrong."""
+
+    exit_code = ExitCode.INVALID_INPUT
+
+
+class DefinitionError(InputError):
+    """One or more problems in a YAML or CSV definition, each with its place."""
+
+    def __init__(self, problems: list[str], *, hint: str | None = None):
+        self.problems = list(problems)
+        count = len(self.problems)
+        head = "1 problem" if count == 1 else f"{count} problems"
+        body = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"{head} in the definition:\n{body}", hint=hint)
+
+
+class DocumentError(PackbuilderError):
+    """A paper (PDF or Word document) cannot be used as it is."""
+
+    exit_code = ExitCode.BAD_DOCUMENT
+
+
+class EncryptedDocumentError(DocumentError):
+    """A PDF needs a password to open."""
+
+
+class TemplateError(PackbuilderError):
+    """A Word template is missing, broken, or refers to an unknown variable."""
+
+    exit_code = ExitCode.TEMPLATE_ERROR
+
+
+class ConverterError(PackbuilderError):
+    """LibreOffice is missing, crashed, or did not produce the expected PDF."""
+
+    exit_code = ExitCode.CONVERTER_ERROR
+
+
+class ConverterMissingError(ConverterError):
+    """The ``soffice`` program is not installed."""
+
+
+class ConversionTimeoutError(ConverterError):
+    """LibreOffice did not finish converting a document in time."""
+
+
+class OutputError(PackbuilderError):
+    """The outputs cannot be written."""
+
+    exit_code = ExitCode.OUTPUT_ERROR
+
+
+class BuildLockedError(PackbuilderError):
+    """Another build of the same meeting holds the lock."""
+
+    exit_code = ExitCode.LOCKED
+
+
+class ChecksFailedError(PackbuilderError):
+    """The build succeeded but checks the user asked to enforce failed."""
+
+    exit_code = ExitCode.CHECKS_FAILED
+
+
+class BuildInterrupted(PackbuilderError):
+    """The user pressed Ctrl-C; nothing was published."""
+
+    exit_code = ExitCode.INTERRUPTED
