@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from .model import Padding
 
@@ -37,7 +37,7 @@ class PageRange:
         return str(self.first) if self.first == self.last else f"{self.first} - {self.last}"
 
 
-class SlotKind(str, Enum):
+class SlotKind(StrEnum):
     FRONT = "front"
     DOCUMENT = "document"
     BLANK = "blank"
@@ -154,7 +154,9 @@ def _lay_out_paper(
     for document_index, page_count in enumerate(documents):
         document_first = pager.next_page
         for page_index in range(page_count):
-            pager.add(Slot(SlotKind.DOCUMENT, (item_index, paper_index, document_index), page_index))
+            pager.add(
+                Slot(SlotKind.DOCUMENT, (item_index, paper_index, document_index), page_index)
+            )
         if page_count:
             document_ranges.append(PageRange(document_first, pager.next_page - 1))
         else:

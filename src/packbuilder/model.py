@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +35,7 @@ class Origin:
         return text
 
 
-class Padding(str, Enum):
+class Padding(StrEnum):
     """Which unit is padded to an even page count with a blank page."""
 
     PAPER = "paper"
@@ -43,7 +43,7 @@ class Padding(str, Enum):
     NONE = "none"
 
 
-class ItemStatus(str, Enum):
+class ItemStatus(StrEnum):
     """Where an agenda item stands."""
 
     NORMAL = "normal"
@@ -51,7 +51,7 @@ class ItemStatus(str, Enum):
     WITHDRAWN = "withdrawn"
 
 
-class DayCounting(str, Enum):
+class DayCounting(StrEnum):
     """How clear days are counted before a meeting."""
 
     CALENDAR = "calendar"

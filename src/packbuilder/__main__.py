@@ -1,0 +1,5 @@
+"""``python -m packbuilder``."""
+
+from .cli import main
+
+main()

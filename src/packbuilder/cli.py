@@ -1,0 +1,179 @@
+"""The ``packbuilder`` command: parse arguments, call the library, map errors to exit codes."""
+
+from __future__ import annotations
+
+import functools
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__, api
+from .convert import DEFAULT_TIMEOUT, default_cache_dir
+from .exceptions import ExitCode, PackbuilderError
+
+EXIT_CODES_HELP = """\b
+Exit codes:
+  0  success
+  1  internal error (a bug: run again with --debug and report it)
+  2  the command line is wrong
+  3  the meeting or plan definition is wrong (YAML, keys, dates, files)
+  4  a paper cannot be read (damaged, encrypted, not a PDF)
+  5  a Word template is broken or uses an unknown variable
+  6  LibreOffice is missing, failed or timed out
+  7  the outputs cannot be written (permissions, disk full)
+  8  another build of the same meeting is running
+  9  checks failed (with --strict)
+  130 interrupted (Ctrl-C); nothing was published
+"""
+
+
+class Reporter:
+    """Progress to stderr at a terminal (or with --verbose); silence in cron."""
+
+    def __init__(self, quiet: bool, verbose: bool, debug: bool):
+        self.quiet, self.debug = quiet, debug
+        self.show_progress = not quiet and (verbose or sys.stderr.isatty())
+
+    def progress(self, message: str) -> None:
+        if self.show_progress:
+            click.echo(f"  {message}", err=True)
+
+    def result(self, message: str) -> None:
+        if not self.quiet:
+            click.echo(message)
+
+
+def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a command, turning packbuilder errors into a message and an exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        debug = bool(ctx.find_root().params.get("debug"))
+        try:
+            return command(*args, **kwargs)
+        except PackbuilderError as exc:
+            if debug:
+                traceback.print_exc()
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(int(exc.exit_code))
+        except KeyboardInterrupt:
+            click.echo(
+                "interrupted: nothing was published; the previous outputs are intact", err=True
+            )
+            ctx.exit(int(ExitCode.INTERRUPTED))
+        except click.exceptions.Exit:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            if debug:
+                traceback.print_exc()
+            click.echo(
+                f"internal error: {type(exc).__name__}: {exc}\n"
+                "  This is a bug in packbuilder. Run the same command with --debug and "
+                "report the output.",
+                err=True,
+            )
+            ctx.exit(int(ExitCode.INTERNAL_ERROR))
+
+    return wrapper
+
+
+@click.group(epilog=EXIT_CODES_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="packbuilder")
+@click.option("--debug", is_flag=True, help="Show the full traceback when something fails.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (for cron).")
+@click.option("-v", "--verbose", is_flag=True, help="Show progress even when not at a terminal.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
+    """Build council meeting agenda packs from a YAML meeting definition.
+
+    \b
+    Typical use:
+      packbuilder check meetings/osb-2022-05-11.yaml    # validate, build nothing
+      packbuilder build meetings/osb-2022-05-11.yaml    # build/osb-2022-05-11/pack.pdf
+
+    See README.md for the YAML format and the template variables.
+    """
+    ctx.obj = Reporter(quiet, verbose, debug)
+
+
+def _meeting_argument(command: Callable[..., Any]) -> Callable[..., Any]:
+    return click.argument("meeting", type=click.Path(exists=True, dir_okay=False, path_type=Path))(
+        command
+    )
+
+
+@main.command()
+@_meeting_argument
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: build/<meeting file name>/). Replaced as a whole.",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where converted documents are cached (default: ~/.cache/packbuilder).",
+)
+@click.option("--no-cache", is_flag=True, help="Convert every document again.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds LibreOffice may take for one run before it is stopped.",
+)
+@click.pass_obj
+@handle_errors
+def build(
+    reporter: Reporter,
+    meeting: Path,
+    output: Path | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+    timeout: float,
+) -> None:
+    """Build the agenda pack of MEETING (a .yaml file).
+
+    Writes the pack, the front sheet (.docx and .pdf), one PDF per agenda
+    item with papers, and manifest.json into the output folder. A failed
+    build leaves the previous outputs untouched.
+    """
+    options = api.BuildOptions(
+        output_dir=output,
+        cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
+        timeout=timeout,
+        progress=reporter.progress,
+    )
+    result = api.build(meeting, options)
+    stats = result.conversions
+    reporter.result(
+        f"Built {result.pack} ({result.pages} pages) in {result.seconds:.1f} s; "
+        f"converted {len(stats.converted)} document(s), {len(stats.cached)} from cache."
+    )
+
+
+@main.command()
+@_meeting_argument
+@click.pass_obj
+@handle_errors
+def check(reporter: Reporter, meeting: Path) -> None:
+    """Validate MEETING without building anything.
+
+    Reports every problem in the YAML with its file, line and key.
+    """
+    loaded = api.check(meeting)
+    with_papers = sum(1 for item in loaded.items if item.included_papers)
+    reporter.result(
+        f"{meeting}: OK — {len(loaded.items)} items, {with_papers} with papers, "
+        f"meeting on {loaded.date:%A %d %B %Y}."
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

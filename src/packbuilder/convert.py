@@ -1,0 +1,197 @@
+"""The conversion stage: Word documents to PDF, in batches, cached by content hash.
+
+A document's cache key is the hash of what is inside the .docx (its parts,
+not the zip bytes, which carry timestamps), the LibreOffice installation and
+the export filter, so a cached PDF is served only for exactly the same
+input and converter. A rebuild with nothing changed starts LibreOffice zero
+times.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ._exec import soffice
+from .exceptions import ConversionTimeoutError, ConverterError, DocumentError, OutputError
+
+CACHE_FORMAT = "1"
+DEFAULT_TIMEOUT = 180.0
+
+
+def default_cache_dir() -> Path:
+    """Where converted PDFs are cached between runs.
+
+    ``$PACKBUILDER_CACHE_DIR``, else ``$XDG_CACHE_HOME/packbuilder``, else ``~/.cache/packbuilder``.
+    """
+    configured = os.environ.get("PACKBUILDER_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "packbuilder"
+
+
+def docx_content_hash(path: Path) -> str:
+    """Hash of a .docx's parts (names and bytes), independent of zip timestamps."""
+    digest = hashlib.sha256()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name in sorted(archive.namelist()):
+                digest.update(name.encode() + b"\0")
+                digest.update(archive.read(name))
+                digest.update(b"\0")
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError):
+        digest = hashlib.sha256(b"raw\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError as exc:
+            raise DocumentError(f"{path}: cannot be read ({exc.strerror})") from exc
+    return digest.hexdigest()
+
+
+class ConversionCache:
+    """Converted PDFs on disk, keyed by input content and converter; ``root=None`` disables it."""
+
+    def __init__(self, root: Path | None):
+        self.root = root / "pdf" if root else None
+
+    def get(self, key: str) -> Path | None:
+        if self.root is None:
+            return None
+        path = self.root / f"{key}.pdf"
+        return path if path.is_file() else None
+
+    def put(self, key: str, pdf: Path) -> Path:
+        """Store ``pdf`` under ``key`` atomically and return the stored path."""
+        if self.root is None:
+            return pdf
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".part")
+            os.close(fd)
+            shutil.copyfile(pdf, tmp)
+            target = self.root / f"{key}.pdf"
+            os.replace(tmp, target)
+            return target
+        except OSError:
+            # A cache that cannot be written must not fail the build.
+            return pdf
+
+    def clear(self) -> int:
+        """Delete every cached PDF; return how many there were."""
+        if self.root is None or not self.root.exists():
+            return 0
+        count = sum(1 for _ in self.root.glob("*.pdf"))
+        shutil.rmtree(self.root, ignore_errors=True)
+        return count
+
+
+@dataclass
+class ConversionStats:
+    converted: list[Path] = field(default_factory=list)
+    cached: list[Path] = field(default_factory=list)
+    runs: int = 0
+
+
+class Converter:
+    """Converts .docx files to PDF through LibreOffice, with a cache and parallel workers."""
+
+    def __init__(
+        self,
+        workdir: Path,
+        cache: ConversionCache,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        workers: int | None = None,
+        progress: Callable[[str], None] | None = None,
+    ):
+        self.workdir = workdir
+        self.cache = cache
+        self.timeout = timeout
+        self.workers = workers or min(2, os.cpu_count() or 1)
+        self.progress = progress or (lambda message: None)
+        self.stats = ConversionStats()
+        self._originals: dict[Path, Path] = {}  # staged copy -> the clerk's file, for messages
+
+    def convert(self, sources: Sequence[Path]) -> dict[Path, Path]:
+        """Return a PDF for each source .docx, converting only what the cache lacks."""
+        identity = soffice.converter_identity(soffice.find_soffice()) if sources else ""
+        keys: dict[Path, str] = {}
+        results: dict[Path, Path] = {}
+        for source in dict.fromkeys(sources):
+            key = hashlib.sha256(
+                f"{CACHE_FORMAT}|{identity}|{docx_content_hash(source)}".encode()
+            ).hexdigest()
+            keys[source] = key
+            cached = self.cache.get(key)
+            if cached:
+                results[source] = cached
+                self.stats.cached.append(source)
+        missing = [s for s in keys if s not in results]
+        if missing:
+            self.progress(f"Converting {len(missing)} Word document(s) with LibreOffice")
+            converted = self._convert_uncached(missing, keys)
+            for source, pdf in converted.items():
+                results[source] = self.cache.put(keys[source], pdf)
+                self.stats.converted.append(source)
+        return results
+
+    def _convert_uncached(self, sources: list[Path], keys: dict[Path, str]) -> dict[Path, Path]:
+        stage = self._new_dir("in")
+        outdir = self._new_dir("out")
+        staged: dict[Path, Path] = {}
+        for source in sources:
+            copy = stage / f"{keys[source]}.docx"
+            try:
+                shutil.copyfile(source, copy)
+            except OSError as exc:
+                raise DocumentError(f"{source}: cannot be read ({exc.strerror})") from exc
+            staged[copy] = source
+        self._originals.update(staged)
+        batches = [list(staged)[i :: self.workers] for i in range(self.workers)]
+        batches = [b for b in batches if b]
+        with ThreadPoolExecutor(max_workers=len(batches)) as pool:
+            outputs = list(pool.map(lambda batch: self._convert_batch(batch, outdir), batches))
+        converted: dict[Path, Path] = {}
+        for mapping in outputs:
+            for copy, pdf in mapping.items():
+                converted[staged[copy]] = pdf
+        return converted
+
+    def _convert_batch(self, batch: list[Path], outdir: Path) -> dict[Path, Path]:
+        self.stats.runs += 1
+        try:
+            return soffice.convert_to_pdf(batch, outdir, timeout=self.timeout)
+        except ConverterError as exc:
+            if len(batch) == 1:
+                raise _name_original(exc, batch[0], self._originals[batch[0]]) from exc
+        # Find the document that broke the batch by converting each on its own.
+        results = {}
+        for copy in batch:
+            self.stats.runs += 1
+            try:
+                results.update(soffice.convert_to_pdf([copy], outdir, timeout=self.timeout))
+            except ConverterError as exc:
+                raise _name_original(exc, copy, self._originals[copy]) from exc
+        return results
+
+    def _new_dir(self, name: str) -> Path:
+        try:
+            self.workdir.mkdir(parents=True, exist_ok=True)
+            return Path(tempfile.mkdtemp(prefix=f"{name}-", dir=self.workdir))
+        except OSError as exc:
+            raise OutputError(f"cannot create a work folder in {self.workdir}: {exc}") from exc
+
+
+def _name_original(exc: ConverterError, copy: Path, original: Path) -> ConverterError:
+    """Re-word a converter error about a staged copy so it names the clerk's file."""
+    message = exc.message.replace(copy.name, str(original))
+    cls = ConversionTimeoutError if isinstance(exc, ConversionTimeoutError) else ConverterError
+    return cls(message, hint=exc.hint)

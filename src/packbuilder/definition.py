@@ -1,0 +1,384 @@
+"""Load and validate a meeting definition (and its committee) into the data model.
+
+The schema below is the reference for the YAML format; the README documents
+it with an annotated example. Every problem is reported with the file, line
+and key, all at once, as a :class:`~packbuilder.exceptions.DefinitionError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from . import schema as s
+from .exceptions import DefinitionError
+from .model import (
+    AgendaItem,
+    Committee,
+    Contact,
+    DayCounting,
+    Deadline,
+    Document,
+    FileSource,
+    ItemStatus,
+    Meeting,
+    Member,
+    Origin,
+    Padding,
+    Paper,
+    ReportSource,
+    Signatory,
+    Templates,
+)
+
+PAPER_SUFFIXES = (".pdf", ".docx")
+TEMPLATE_NAMES = {
+    "agenda": "agenda.docx",
+    "report": "report.docx",
+    "forward_plan": "forward-plan.docx",
+}
+
+
+def _origin(node: yaml.Node, ctx: s.Context, key: str) -> Origin:
+    return Origin(ctx.file, node.start_mark.line + 1, key or None)
+
+
+def _skip_if_missing(build):
+    """Wrap a build function so it returns MISSING when a field already failed."""
+
+    def wrapper(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key: str) -> Any:
+        if s.has_missing(values):
+            return s.MISSING
+        return build(values, node, ctx, key)
+
+    return wrapper
+
+
+# --- committee ---------------------------------------------------------------------------------
+
+MEMBER = s.Struct(
+    "member",
+    {"name": s.Field(s.Str(), required=True), "role": s.Field(s.Str())},
+    _skip_if_missing(lambda v, n, c, k: Member(v["name"], v["role"])),
+    shorthand=lambda node, ctx, key: {"name": s.Str().convert(node, ctx, key)},
+)
+
+CONTACT = s.Struct(
+    "contact",
+    {
+        "name": s.Field(s.Str(), required=True),
+        "phone": s.Field(s.Str()),
+        "email": s.Field(s.Str()),
+    },
+    _skip_if_missing(lambda v, n, c, k: Contact(v["name"], v["phone"], v["email"])),
+)
+
+SIGNATORY = s.Struct(
+    "signatory",
+    {"name": s.Field(s.Str(), required=True), "title": s.Field(s.Str(), required=True)},
+    _skip_if_missing(lambda v, n, c, k: Signatory(v["name"], v["title"])),
+)
+
+TEMPLATES = s.Struct(
+    "templates",
+    {name: s.Field(s.FilePath(suffixes=(".docx",))) for name in TEMPLATE_NAMES},
+)
+
+DEADLINE = s.Struct(
+    "deadline",
+    {
+        "clear_days": s.Field(s.Int(minimum=0, maximum=60), default=5),
+        "counting": s.Field(s.Choice([c.value for c in DayCounting]), default="calendar"),
+    },
+    _skip_if_missing(lambda v, n, c, k: Deadline(v["clear_days"], DayCounting(v["counting"]))),
+)
+
+
+def find_default_template(start: Path, filename: str) -> Path | None:
+    """Look for ``templates/<filename>`` in ``start`` and its parent folders."""
+    for folder in (start, *start.parents):
+        candidate = folder / "templates" / filename
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _build_committee(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key: str) -> Any:
+    if s.has_missing(values):
+        return s.MISSING
+    templates = dict(values["templates"] or {})
+    for name, filename in TEMPLATE_NAMES.items():
+        if templates.get(name) in (None, s.MISSING):
+            found = find_default_template(ctx.base_dir, filename)
+            templates[name] = found or ctx.base_dir / "templates" / filename
+    if not templates["agenda"].is_file():
+        ctx.problems.add(
+            node,
+            f"{key}.templates.agenda" if key else "templates.agenda",
+            f"the agenda template {templates['agenda']} does not exist",
+            "put agenda.docx in a templates/ folder beside or above the committee file, "
+            "or name it under 'templates: agenda:'",
+        )
+    address = values["address"] or []
+    return Committee(
+        name=values["name"],
+        body=values["body"],
+        membership=tuple(values["membership"]),
+        contact=values["contact"],
+        signatory=values["signatory"],
+        templates=Templates(**templates),
+        members_prefix=values["members_prefix"],
+        address=tuple(address),
+        padding=Padding(values["padding"]),
+        deadline=values["deadline"] or Deadline(),
+        language=values["language"],
+        origin=_origin(node, ctx, key),
+    )
+
+
+COMMITTEE = s.Struct(
+    "committee",
+    {
+        "name": s.Field(s.Str(), required=True, help="e.g. Overview and Scrutiny Board"),
+        "body": s.Field(s.Str(), required=True, help="the council, e.g. Middlesbrough Council"),
+        "members_prefix": s.Field(s.Str(), default="Councillors"),
+        "membership": s.Field(s.ListOf(MEMBER, nonempty=True), required=True),
+        "contact": s.Field(CONTACT, required=True),
+        "signatory": s.Field(SIGNATORY, required=True),
+        "address": s.Field(s.ListOf(s.Str(), allow_single=True)),
+        "templates": s.Field(TEMPLATES),
+        "padding": s.Field(s.Choice([p.value for p in Padding]), default="paper"),
+        "deadline": s.Field(DEADLINE),
+        "language": s.Field(s.Str(), default="en-GB"),
+    },
+    _build_committee,
+)
+
+
+class CommitteeRef(s.Type):
+    """``committee:`` is a path to a committee file, or the committee written inline."""
+
+    expected = "a committee file path or a committee mapping"
+
+    def convert(self, node: yaml.Node, ctx: s.Context, key: str) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            return COMMITTEE.convert(node, ctx, key)
+        path = s.FilePath(suffixes=(".yaml", ".yml")).convert(node, ctx, key)
+        try:
+            return s.load(path, COMMITTEE)
+        except DefinitionError as exc:
+            ctx.problems.items.extend(exc.problems)
+            return s.MISSING
+
+
+# --- papers and items ---------------------------------------------------------------------------
+
+
+def _default_title(path: Path) -> str:
+    words = path.stem.replace("_", " ").replace("-", " ").split()
+    return " ".join(words).capitalize() if words else path.name
+
+
+def _build_document(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key: str) -> Any:
+    if s.has_missing(values):
+        return s.MISSING
+    origin = _origin(node, ctx, key)
+    sources = [name for name in ("file", "report") if values.get(name) is not None]
+    if len(sources) != 1:
+        found = " and ".join(f"'{n}'" for n in sources) or "neither"
+        raise s.Invalid(
+            f"a paper needs exactly one of 'file' or 'report'; found {found}",
+            "use 'file:' for a PDF or Word paper, 'report:' for a cover report from the template",
+        )
+    if values["file"] is not None:
+        if values.get("template") is not None:
+            raise s.Invalid("'template' only applies to a 'report' paper", "remove 'template'")
+        source = FileSource(values["file"], values["pages"])
+        title = values["title"] or _default_title(values["file"])
+    else:
+        if values["pages"] is not None:
+            raise s.Invalid("'pages' only applies to a 'file' paper", "remove 'pages'")
+        source = ReportSource(values.get("template"), dict(values["report"]))
+        title = values["title"] or values["report"].get("subject") or ""
+    return Document(title=title, source=source, origin=origin)
+
+
+_DOCUMENT_FIELDS = {
+    "title": s.Field(s.Str(), help="shown as its bookmark"),
+    "file": s.Field(s.FilePath(suffixes=PAPER_SUFFIXES, must_exist=False)),
+    "pages": s.Field(s.Pages()),
+}
+
+APPENDIX = s.Struct(
+    "appendix",
+    _DOCUMENT_FIELDS,
+    _build_document,
+    shorthand=lambda node, ctx, key: {
+        "file": s.FilePath(suffixes=PAPER_SUFFIXES, must_exist=False).convert(node, ctx, key)
+    },
+)
+
+
+def _build_paper(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key: str) -> Any:
+    appendices = values.pop("appendices") or []
+    document = _build_document(values, node, ctx, key)
+    if document is s.MISSING or s.MISSING in appendices:
+        return s.MISSING
+    return Paper(document, tuple(appendices))
+
+
+PAPER = s.Struct(
+    "paper",
+    {
+        **_DOCUMENT_FIELDS,
+        "report": s.Field(s.Any_(), help="the cover report's fields"),
+        "template": s.Field(s.FilePath(suffixes=(".docx",))),
+        "appendices": s.Field(s.ListOf(APPENDIX)),
+    },
+    _build_paper,
+    shorthand=lambda node, ctx, key: {
+        "file": s.FilePath(suffixes=PAPER_SUFFIXES, must_exist=False).convert(node, ctx, key)
+    },
+)
+
+
+def _build_item(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key: str) -> Any:
+    if s.has_missing(values):
+        return s.MISSING
+    papers = values["papers"] or []
+    if s.MISSING in papers:
+        return s.MISSING
+    status = ItemStatus(values["status"])
+    if status is ItemStatus.NORMAL:
+        _check_files_exist(papers, ctx)
+    number = values["number"]
+    return AgendaItem(
+        number=number if number is not None else "",
+        title=values["title"],
+        origin=_origin(node, ctx, key),
+        description=values["description"],
+        status=status,
+        papers=tuple(papers),
+        added=values["added"],
+        urgency_reason=values["urgency"],
+    )
+
+
+def _check_files_exist(papers: list[Paper], ctx: s.Context) -> None:
+    """Papers of a normal item must exist; those of a to-follow item may arrive later."""
+    for paper in papers:
+        for document in paper.documents:
+            source = document.source
+            if isinstance(source, FileSource) and not source.path.is_file():
+                ctx.problems.items.append(
+                    f"{document.origin}: file not found: {source.path} — check the name and "
+                    "folder (paths are relative to the YAML file), or set the item's "
+                    "'status: to-follow' until the paper arrives"
+                )
+
+
+ITEM = s.Struct(
+    "agenda item",
+    {
+        "number": s.Field(s.Str(), help="defaults to the item's position"),
+        "title": s.Field(s.Str(), required=True),
+        "description": s.Field(s.Str()),
+        "status": s.Field(s.Choice([x.value for x in ItemStatus]), default="normal"),
+        "papers": s.Field(s.ListOf(PAPER)),
+        "added": s.Field(s.Date(), help="the date the item was added to the agenda"),
+        "urgency": s.Field(s.Str(), help="the recorded reason for urgency of a late item"),
+    },
+    _build_item,
+)
+
+
+def _build_meeting(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key: str) -> Any:
+    if s.has_missing(values):
+        return s.MISSING
+    items = _number_items(values["items"], node, ctx)
+    committee = values["committee"]
+    items = tuple(_with_default_templates(i, committee, ctx.problems.items) for i in items)
+    return Meeting(
+        path=ctx.file,
+        committee=committee,
+        date=values["date"],
+        time=values["time"],
+        venue=values["venue"],
+        items=items,
+        notices=tuple(values["notices"] or ()),
+        published=values["published"],
+        revision=values["revision"],
+        title=values["title"],
+    )
+
+
+def _with_default_templates(
+    item: AgendaItem, committee: Committee, problems: list[str]
+) -> AgendaItem:
+    """Give report papers without their own template the committee's report template."""
+
+    def fill(document: Document) -> Document:
+        source = document.source
+        if isinstance(source, ReportSource) and source.template is None:
+            source = replace(source, template=committee.templates.report)
+            document = replace(document, source=source)
+        if isinstance(source, ReportSource) and not source.template.is_file():
+            problems.append(
+                f"{document.origin}: the report template {source.template} does not exist — "
+                "name an existing .docx under 'template:', or put report.docx in templates/"
+            )
+        return document
+
+    papers = tuple(
+        Paper(fill(p.document), tuple(fill(a) for a in p.appendices)) for p in item.papers
+    )
+    return replace(item, papers=papers)
+
+
+def _number_items(items: list[AgendaItem], node: yaml.Node, ctx: s.Context) -> tuple:
+    numbered: list[AgendaItem] = []
+    seen: dict[str, AgendaItem] = {}
+    for position, item in enumerate(items, 1):
+        if item is s.MISSING:
+            continue
+        if not item.number:
+            item = replace(item, number=str(position))
+        if item.number in seen:
+            first = seen[item.number]
+            ctx.problems.items.append(
+                f"{item.origin}: item number {item.number} is used twice "
+                f"(first at line {first.origin.line}) — give each item its own number"
+            )
+        seen[item.number] = item
+        numbered.append(item)
+    return tuple(numbered)
+
+
+MEETING = s.Struct(
+    "meeting",
+    {
+        "committee": s.Field(CommitteeRef(), required=True, help="a committee file path"),
+        "title": s.Field(s.Str(), help="defaults to the committee name"),
+        "date": s.Field(s.Date(), required=True),
+        "time": s.Field(s.Str(), required=True, help="as printed, e.g. '10.00 am'"),
+        "venue": s.Field(s.Str(), required=True),
+        "notices": s.Field(s.ListOf(s.Str(), allow_single=True)),
+        "published": s.Field(s.Date(), help="the publication date printed on the agenda"),
+        "revision": s.Field(s.Int(minimum=1)),
+        "items": s.Field(s.ListOf(ITEM, nonempty=True), required=True),
+    },
+    _build_meeting,
+)
+
+
+def load_meeting(path: Path | str) -> Meeting:
+    """Load and validate a meeting definition file; raise DefinitionError listing all problems."""
+    path = Path(path)
+    if path.is_dir():
+        raise DefinitionError(
+            [f"{path}: is a folder"], hint="give the meeting's .yaml file, e.g. meetings/osb.yaml"
+        )
+    return s.load(path, MEETING)

@@ -1,0 +1,168 @@
+"""The build manifest: every item's and paper's page range and a hash of every input.
+
+``manifest.json`` is what ``packbuilder diff`` compares and what a script
+reads to find an item's pages; it holds no timestamps, so the same inputs
+give the same manifest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .documents import DocumentKey, PreparedDocument
+from .frontsheet import FrontSheet
+from .layout import PageRange
+from .model import FileSource, Meeting, ReportSource
+
+MANIFEST_VERSION = 1
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def relative(path: Path, base: Path) -> str:
+    """``path`` relative to ``base`` in forward-slash form (absolute if on another drive)."""
+    try:
+        return Path(os.path.relpath(path, base)).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def slugify(text: str, limit: int = 48) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:limit].rstrip("-") or "item"
+
+
+def item_pdf_name(number: str, title: str) -> str:
+    """``items/item-04-executive-forward-work-programme.pdf``."""
+    padded = number.zfill(2) if number.isdigit() else slugify(number, 8)
+    return f"items/item-{padded}-{slugify(title)}.pdf"
+
+
+def _range(pages: PageRange | None) -> dict[str, Any] | None:
+    if pages is None:
+        return None
+    return {"first": pages.first, "last": pages.last, "text": str(pages)}
+
+
+def input_files(meeting: Meeting) -> list[Path]:
+    """Every file the build reads: definitions, templates, papers."""
+    files = [meeting.path]
+    committee_origin = meeting.committee.origin
+    if committee_origin and committee_origin.file != meeting.path:
+        files.append(committee_origin.file)
+    files.append(meeting.committee.templates.agenda)
+    for item in meeting.items:
+        for paper in item.included_papers:
+            for document in paper.documents:
+                source = document.source
+                if isinstance(source, FileSource):
+                    files.append(source.path)
+                elif isinstance(source, ReportSource):
+                    files.append(source.template)
+    return list(dict.fromkeys(files))
+
+
+def build_manifest(
+    meeting: Meeting,
+    front: FrontSheet,
+    documents: dict[DocumentKey, PreparedDocument],
+    *,
+    kind: str,
+    outputs: dict[str, Path],
+    item_files: dict[str, str],
+) -> dict[str, Any]:
+    """Describe the pack just built: ranges, blanks, input and output hashes."""
+    base = meeting.path.parent
+    layout = front.layout
+    items = []
+    for i, (item, item_layout) in enumerate(zip(meeting.items, layout.items, strict=True)):
+        papers = []
+        for p, (paper, paper_layout) in enumerate(
+            zip(item.included_papers, item_layout.papers, strict=True)
+        ):
+            docs = []
+            for d, doc_range in enumerate(paper_layout.documents):
+                prepared = documents[(i, p, d)]
+                source = prepared.document.source
+                entry: dict[str, Any] = {
+                    "title": prepared.document.title,
+                    "pages": _range(doc_range),
+                    "source_pages": len(prepared.reader.pages),
+                    "selected": [n + 1 for n in prepared.indices],
+                }
+                if isinstance(source, FileSource):
+                    entry["file"] = relative(source.path, base)
+                    entry["sha256"] = sha256_file(source.path)
+                else:
+                    entry["report"] = True
+                    entry["sha256"] = sha256_file(prepared.pdf)
+                docs.append(entry)
+            papers.append(
+                {
+                    "title": paper.title,
+                    "pages": _range(paper_layout.pages),
+                    "blank_pages": list(paper_layout.blank_pages),
+                    "documents": docs,
+                }
+            )
+        items.append(
+            {
+                "number": item.number,
+                "title": item.title,
+                "status": item.status.value,
+                "agenda_text": front.item_pages.get(item.number, _status_text(item.status.value)),
+                "pages": _range(item_layout.pages),
+                "file": item_files.get(item.number),
+                "papers": papers,
+            }
+        )
+    return {
+        "manifest_version": MANIFEST_VERSION,
+        "packbuilder": __version__,
+        "kind": kind,
+        "meeting": {
+            "file": meeting.path.name,
+            "committee": meeting.committee.name,
+            "title": meeting.display_title,
+            "date": meeting.date.isoformat(),
+            "published": meeting.published.isoformat() if meeting.published else None,
+            "revision": meeting.revision,
+        },
+        "pages": layout.total_pages,
+        "front_sheet": {
+            "pages": _range(layout.front),
+            "blank_pages": list(layout.front_blank_pages),
+        },
+        "blank_pages": list(layout.blank_pages),
+        "items": items,
+        "inputs": {relative(path, base): sha256_file(path) for path in input_files(meeting)},
+        "outputs": {name: sha256_file(path) for name, path in sorted(outputs.items())},
+    }
+
+
+def _status_text(status: str) -> str:
+    return {"to-follow": "To Follow", "withdrawn": "Withdrawn"}.get(status, "")
+
+
+def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def read_manifest(path: Path) -> dict[str, Any] | None:
+    """Read a previous manifest; None if there is none or it cannot be read."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

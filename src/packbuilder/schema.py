@@ -1,0 +1,391 @@
+"""A small declarative schema for YAML definitions, with errors that name file, line and key.
+
+The YAML is composed into nodes (not constructed into Python objects) so that
+every value keeps its line. Each schema type converts one node and reports
+problems into a shared :class:`Problems` list instead of stopping at the
+first, so a clerk sees every mistake in one run::
+
+    meetings/osb.yaml:14 (items[2].papers[0].pages): page selection '3-1' runs backwards ...
+
+Scalars meant as text are read from the source text as written, so ``10:00``
+stays ``"10:00"`` and ``no`` stays ``"no"`` (YAML 1.1 would turn them into a
+number and a boolean).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .exceptions import DefinitionError
+from .pagesel import PageSelection, PageSelectionError, parse_page_selection
+
+MISSING: Any = object()
+
+
+class Invalid(Exception):
+    """Raised by a schema type for one bad value; collected into :class:`Problems`."""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def display_path(path: Path) -> str:
+    """``path`` relative to the current folder when it is below it, else as given."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+@dataclass
+class Problems:
+    """Problems found while reading one file."""
+
+    file: Path
+    items: list[str]
+
+    def add(self, node: yaml.Node | None, key: str, message: str, hint: str | None = None) -> None:
+        line = node.start_mark.line + 1 if node is not None else None
+        shown = display_path(self.file)
+        place = f"{shown}:{line}" if line else shown
+        text = f"{place} ({key}): {message}" if key else f"{place}: {message}"
+        if hint:
+            text += f" — {hint}"
+        self.items.append(text)
+
+
+@dataclass
+class Context:
+    """What a schema type needs besides the node: where paths are relative to, and problems."""
+
+    file: Path
+    base_dir: Path
+    problems: Problems
+
+
+def compose_yaml(path: Path) -> yaml.Node | None:
+    """Read ``path`` and compose its YAML into a node tree; syntax errors become DefinitionError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DefinitionError([f"{path}: file not found"], hint="check the path") from None
+    except UnicodeDecodeError as exc:
+        raise DefinitionError(
+            [f"{path}: not UTF-8 text (byte {exc.start})"],
+            hint="save the file as UTF-8 (in Notepad: Save As, Encoding: UTF-8)",
+        ) from None
+    except OSError as exc:
+        raise DefinitionError([f"{path}: cannot be read ({exc.strerror})"]) from None
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        problem = exc.problem or exc.context or "syntax error"
+        raise DefinitionError(
+            [f"{where}: YAML syntax error: {problem}"],
+            hint="check the indentation and that text containing ': ' or '#' is in quotes",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise DefinitionError([f"{path}: YAML error: {exc}"]) from None
+
+
+_CONSTRUCTOR = yaml.SafeLoader("")
+
+
+def scalar_value(node: yaml.ScalarNode) -> Any:
+    """The Python value YAML gives a scalar node (int, bool, date, str, None)."""
+    return _CONSTRUCTOR.construct_object(node, deep=True)
+
+
+def describe(node: yaml.Node) -> str:
+    """Say what a node is, for 'expected X, found Y' messages."""
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping (key: value lines)"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if is_null(node):
+        return "nothing"
+    return f"'{node.value}'"
+
+
+def is_null(node: yaml.Node | None) -> bool:
+    return node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"))
+
+
+class Type:
+    """A schema type: converts a node into a Python value or raises :class:`Invalid`."""
+
+    expected = "a value"
+
+    def convert(self, node: yaml.Node, ctx: Context, key: str) -> Any:
+        raise NotImplementedError
+
+    def _scalar(self, node: yaml.Node) -> yaml.ScalarNode:
+        if not isinstance(node, yaml.ScalarNode):
+            raise Invalid(f"expected {self.expected}, found {describe(node)}")
+        return node
+
+
+class Str(Type):
+    expected = "text"
+
+    def __init__(self, *, nonempty: bool = True):
+        self.nonempty = nonempty
+
+    def convert(self, node: yaml.Node, ctx: Context, key: str) -> str:
+        value = str(self._scalar(node).value).strip()
+        if self.nonempty and not value:
+            raise Invalid("is empty", "write the text, or remove the key")
+        return value
+
+
+class Int(Type):
+    expected = "a whole number"
+
+    def __init__(self, *, minimum: int | None = None, maximum: int | None = None):
+        self.minimum, self.maximum = minimum, maximum
+
+    def convert(self, node: yaml.Node, ctx: Context, key: str) -> int:
+        value = scalar_value(self._scalar(node))
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise Invalid(f"expected {self.expected}, found {describe(node)}")
+        if self.minimum is not None and value < self.minimum:
+            raise Invalid(f"{value} is too small; the smallest allowed is {self.minimum}")
+        if self.maximum is not None and value > self.maximum:
+            raise Invalid(f"{value} is too large; the largest allowed is {self.maximum}")
+        return value
+
+
+class Bool(Type):
+    expected = "true or false"
+
+    def convert(self, node: yaml.Node, ctx: Context, key: str) -> bool:
+        value = scalar_value(self._scalar(node))
+        if not isinstance(value, bool):
+            raise Invalid(f"expected {self.expected}, found {describe(node)}")
+        return value
+
+
+class Date(Type):
+    expected = "a date written YYYY-MM-DD"
+
+    def convert(self, node: yaml.Node, ctx: Context, key: str) -> dt.date:
+        text = str(self._scalar(node).value).strip()
+        try:
+            value = dt.date.fromisoformat(text)
+        except ValueError:
+            try:
+                parsed = dt.datetime.strptime(text, "%Y-%m-%d")
+            except ValueError as exc:
+                if len(text.split("-")) == 3 and all(p.isdigit() for p in text.split("-")):
+                    raise Invalid(f"'{text}' is not a real date ({exc})") from None
+                raise Invalid(
+                    f"'{text}' is not a date", "write dates as YYYY-MM-DD, e.g. 2022-05-11"
+                ) from None
+            value = parsed.date()
+        return value
+
+
+class Choice(Type):
+    """One of a fixed set of words; suggests the nearest on a typo."""
+
+    def __init__(self, choices: list[str]):
+        self.choices = choices
+        self.expected = "one of " + ", ".join(choices)
+
+    def convert(self, node: yaml.Node, ctx: Context, key: str) -> str:
+        value = str(self._scalar(node).value).strip().lower()
+        if value not in self.choices:
+            close = difflib.get_close_matches(value, self.choices, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else None
+            raise Invalid(f"'{value}' is not {self.expected}", hint)
+        return value
+
+
+class FilePath(Type):
+    """A path relative to the YAML file's folder; optionally must exist with given suffixes."""
+
+    expected = "a file path"
+
+    def __init__(self, *, suffixes: tuple[str, ...] = (), must_exist: bool = True):
+        self.suffixes, self.must_exist = suffixes, must_exist
+
+    def convert(self, node: yaml.Node, ctx: Context, key: str) -> Path:
+        text = str(self._scalar(node).value).strip()
+        if not text:
+            raise Invalid("the path is empty")
+        path = (ctx.base_dir / Path(text).expanduser()).resolve()
+        if self.suffixes and path.suffix.lower() not in self.suffixes:
+            raise Invalid(
+                f"'{text}' is a {path.suffix or 'file without extension'}; "
+                f"expected {' or '.join(self.suffixes)}",
+                "save Word papers as .docx (not .doc) and other papers as PDF",
+            )
+        if self.must_exist and not path.is_file():
+            raise Invalid(
+                f"file not found: {text} (looked for {path})",
+                "check the spelling and the folder; paths are relative to the YAML file",
+            )
+        return path
+
+
+class Pages(Type):
+    expected = "a page selection such as '1-3, 7'"
+
+    def convert(self, node: yaml.Node, ctx: Context, key: str) -> PageSelection:
+        try:
+            return parse_page_selection(self._scalar(node).value)
+        except PageSelectionError as exc:
+            raise Invalid(str(exc)) from None
+
+
+class ListOf(Type):
+    """A list of ``item``; a single value is accepted as a list of one if ``allow_single``."""
+
+    def __init__(self, item: Type, *, allow_single: bool = False, nonempty: bool = False):
+        self.item, self.allow_single, self.nonempty = item, allow_single, nonempty
+        self.expected = f"a list of {item.expected}"
+
+    def convert(self, node: yaml.Node, ctx: Context, key: str) -> list[Any]:
+        if not isinstance(node, yaml.SequenceNode):
+            if self.allow_single and not isinstance(node, yaml.MappingNode):
+                return [self.item.convert(node, ctx, key)]
+            raise Invalid(f"expected {self.expected}, found {describe(node)}")
+        if self.nonempty and not node.value:
+            raise Invalid("the list is empty")
+        values = []
+        for index, child in enumerate(node.value):
+            child_key = f"{key}[{index}]"
+            try:
+                values.append(self.item.convert(child, ctx, child_key))
+            except Invalid as exc:
+                ctx.problems.add(child, child_key, exc.message, exc.hint)
+        return values
+
+
+class Any_(Type):
+    """Free-form data (template fields): plain Python values, text kept as written."""
+
+    expected = "text, a list or a mapping"
+
+    def convert(self, node: yaml.Node, ctx: Context, key: str) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            return {str(k.value): self.convert(v, ctx, f"{key}.{k.value}") for k, v in node.value}
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(v, ctx, f"{key}[{i}]") for i, v in enumerate(node.value)]
+        if is_null(node):
+            return ""
+        return str(node.value)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a :class:`Struct`."""
+
+    type: Type
+    required: bool = False
+    default: Any = None
+    help: str = ""
+
+
+class Struct(Type):
+    """A mapping with known keys; unknown keys are reported with the nearest valid key.
+
+    ``build`` turns the converted values (a dict of key -> value, defaults
+    filled in, plus ``_node``) into the result object.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        fields: Mapping[str, Field],
+        build: Callable[[dict[str, Any], yaml.Node, Context, str], Any] | None = None,
+        *,
+        shorthand: Callable[[yaml.ScalarNode, Context, str], dict[str, Any]] | None = None,
+    ):
+        self.name, self.fields, self.build, self.shorthand = name, dict(fields), build, shorthand
+        self.expected = f"a {name} (key: value lines)"
+
+    def convert(self, node: yaml.Node, ctx: Context, key: str) -> Any:
+        if isinstance(node, yaml.ScalarNode) and self.shorthand and not is_null(node):
+            values = self.shorthand(node, ctx, key)
+        elif isinstance(node, yaml.MappingNode):
+            values = self._convert_mapping(node, ctx, key)
+        else:
+            raise Invalid(f"expected {self.expected}, found {describe(node)}")
+        for name, spec in self.fields.items():
+            values.setdefault(name, spec.default)
+        return self.build(values, node, ctx, key) if self.build else values
+
+    def _convert_mapping(self, node: yaml.MappingNode, ctx: Context, key: str) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            name = str(key_node.value)
+            child_key = f"{key}.{name}" if key else name
+            if name in seen:
+                ctx.problems.add(key_node, child_key, f"'{name}' is given twice", "keep one")
+                continue
+            seen.add(name)
+            spec = self.fields.get(name)
+            if spec is None:
+                close = difflib.get_close_matches(name, list(self.fields), n=1, cutoff=0.6)
+                hint = (
+                    f"did you mean '{close[0]}'?"
+                    if close
+                    else f"valid keys here: {', '.join(self.fields)}"
+                )
+                ctx.problems.add(key_node, child_key, f"unknown key '{name}' in {self.name}", hint)
+                continue
+            if is_null(value_node):
+                if spec.required:
+                    ctx.problems.add(
+                        value_node, child_key, "is empty", f"give {spec.type.expected}"
+                    )
+                continue
+            try:
+                values[name] = spec.type.convert(value_node, ctx, child_key)
+            except Invalid as exc:
+                ctx.problems.add(value_node, child_key, exc.message, exc.hint)
+                values[name] = MISSING
+        for name, spec in self.fields.items():
+            if spec.required and name not in values and name not in seen:
+                child_key = f"{key}.{name}" if key else name
+                hint = f"add '{name}:' with {spec.type.expected}"
+                if spec.help:
+                    hint += f" ({spec.help})"
+                ctx.problems.add(node, child_key, f"{self.name} is missing '{name}'", hint)
+                values[name] = MISSING
+        return values
+
+
+def load(path: Path, schema: Type) -> Any:
+    """Read ``path`` and convert it with ``schema``; raise DefinitionError listing every problem."""
+    node = compose_yaml(path)
+    problems = Problems(path, [])
+    ctx = Context(path, path.parent, problems)
+    if node is None:
+        raise DefinitionError([f"{path}: the file is empty"], hint="see the example in meetings/")
+    try:
+        value = schema.convert(node, ctx, "")
+    except Invalid as exc:
+        problems.add(node, "", exc.message, exc.hint)
+        value = MISSING
+    if problems.items:
+        raise DefinitionError(problems.items)
+    return value
+
+
+def has_missing(values: Mapping[str, Any]) -> bool:
+    """True when a value failed to convert (its problem is already recorded)."""
+    return any(v is MISSING for v in values.values())
