@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import textwrap
 from pathlib import Path
 
@@ -223,10 +224,8 @@ def test_fuzz_loader_raises_only_packbuilder_errors(tmp_path, value):
     document = yaml.safe_load(path.read_text())
     document["items"] = [value] if not isinstance(value, list) else value
     path.write_text(yaml.safe_dump(document, allow_unicode=True))
-    try:
+    with contextlib.suppress(PackbuilderError):
         load_meeting(path)
-    except PackbuilderError:
-        pass
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -234,7 +233,5 @@ def test_fuzz_loader_raises_only_packbuilder_errors(tmp_path, value):
 def test_fuzz_raw_text_raises_only_packbuilder_errors(tmp_path, text):
     path = tmp_path / "fuzz.yaml"
     path.write_text(text, encoding="utf-8")
-    try:
+    with contextlib.suppress(PackbuilderError):
         load_meeting(path)
-    except PackbuilderError:
-        pass

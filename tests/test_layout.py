@@ -71,8 +71,19 @@ def test_bad_page_range_is_refused(first, last):
 def test_reference_membership_sentence():
     members = [("M Saunders", "Chair"), ("T Mawston", "Vice-Chair")] + [
         (name, None)
-        for name in "A Bell,D Davison,A Hellaoui,C Hobson,D McCabe,C McIntyre,J Platt,"
-        "M Storey,J Thompson,S Walker,B Hubbard".split(",")
+        for name in [
+            "A Bell",
+            "D Davison",
+            "A Hellaoui",
+            "C Hobson",
+            "D McCabe",
+            "C McIntyre",
+            "J Platt",
+            "M Storey",
+            "J Thompson",
+            "S Walker",
+            "B Hubbard",
+        ]
     ]
     assert membership_sentence("Councillors", members) == (
         "Councillors M Saunders (Chair), T Mawston (Vice-Chair), A Bell, D Davison, "

@@ -1,0 +1,56 @@
+"""The command line: exit codes, messages, no tracebacks."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from packbuilder.cli import main
+from test_definition import MEETING, write_meeting
+
+
+def run(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+def test_help_teaches_commands_and_exit_codes():
+    result = run("--help")
+    assert result.exit_code == 0
+    for text in ("build", "check", "Exit codes:", "3  the meeting or plan definition is wrong"):
+        assert text in result.output
+
+
+def test_check_valid_meeting(tmp_path):
+    path = write_meeting(tmp_path)
+    result = run("check", str(path))
+    assert result.exit_code == 0, result.output
+    assert "OK — 2 items, 1 with papers" in result.output
+
+
+def test_check_bad_meeting_exits_3_without_traceback(tmp_path):
+    path = write_meeting(tmp_path, MEETING.replace("venue:", "venu:"))
+    result = run("check", str(path))
+    assert result.exit_code == 3
+    assert "unknown key 'venu'" in result.output and "did you mean 'venue'?" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_missing_meeting_file_is_a_usage_error(tmp_path):
+    result = run("check", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+
+
+def test_missing_soffice_says_how_to_install(tmp_path):
+    (tmp_path / "paper.docx").write_bytes(b"not really a docx")
+    path = write_meeting(tmp_path, MEETING.replace("paper.pdf\n        pages: 1-2", "paper.docx"))
+    result = run(
+        "build",
+        str(path),
+        "--output",
+        str(tmp_path / "out"),
+        "--no-cache",
+        env={"PACKBUILDER_SOFFICE": "no-such-soffice"},
+    )
+    assert result.exit_code == 6, result.output
+    assert "apt-get install libreoffice-writer-nogui" in result.output
+    assert not (tmp_path / "out").exists()
