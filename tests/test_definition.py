@@ -171,7 +171,9 @@ def test_paper_needs_exactly_one_source(tmp_path):
     path = write_meeting(
         tmp_path, MEETING.replace("- file: paper.pdf", "- file: paper.pdf\n        report: {a: b}")
     )
-    assert any("exactly one of 'file' or 'report'" in p for p in problems_of(path))
+    assert any(
+        "give exactly one of 'file', 'report', 'forward_plan'" in p for p in problems_of(path)
+    )
 
 
 def test_doc_file_is_refused_with_advice(tmp_path):

@@ -21,15 +21,9 @@ from .convert import DEFAULT_TIMEOUT, ConversionCache, ConversionStats, Converte
 from .definition import load_meeting
 from .documents import prepare_documents
 from .frontsheet import build_front_sheet
-from .manifest import (
-    MANIFEST,
-    build_manifest,
-    item_pdf_name,
-    read_manifest,
-    write_manifest,
-)
+from .manifest import build_manifest, item_pdf_name, read_manifest, write_manifest
 from .model import Meeting
-from .outputs import check_output_dir, discard, make_staging_dir, publish, recover
+from .outputs import MANIFEST, check_output_dir, discard, make_staging_dir, publish, recover
 from .packplan import build_pack_spec
 
 Progress = Callable[[str], None]

@@ -177,3 +177,7 @@ def check(reporter: Reporter, meeting: Path) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+from .cli_forward_plan import forward_plan  # noqa: E402
+
+main.add_command(forward_plan)

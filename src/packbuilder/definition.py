@@ -23,6 +23,7 @@ from .model import (
     Deadline,
     Document,
     FileSource,
+    ForwardPlanSource,
     ItemStatus,
     Meeting,
     Member,
@@ -186,14 +187,21 @@ def _build_document(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key
     if s.has_missing(values):
         return s.MISSING
     origin = _origin(node, ctx, key)
-    sources = [name for name in ("file", "report") if values.get(name) is not None]
-    if len(sources) != 1:
-        found = " and ".join(f"'{n}'" for n in sources) or "neither"
+    kinds = [name for name in SOURCE_KEYS if name in values and values[name] is not None]
+    if len(kinds) != 1:
+        allowed = [name for name in SOURCE_KEYS if name in values]
+        found = " and ".join(f"'{n}'" for n in kinds) or "none"
         raise s.Invalid(
-            f"a paper needs exactly one of 'file' or 'report'; found {found}",
-            "use 'file:' for a PDF or Word paper, 'report:' for a cover report from the template",
+            f"give exactly one of {', '.join(repr(n) for n in allowed)}; found {found}",
+            "use 'file:' for a PDF or Word paper, 'report:' for a cover report from the "
+            "template, 'forward_plan:' for a forward-plan table made from the plan's entries",
         )
-    if values["file"] is not None:
+    if values.get("forward_plan") is not None:
+        if values["pages"] is not None:
+            raise s.Invalid("'pages' only applies to a 'file' paper", "remove 'pages'")
+        source = values["forward_plan"]
+        title = values["title"] or "Executive Forward Work Programme"
+    elif values["file"] is not None:
         if values.get("template") is not None:
             raise s.Invalid("'template' only applies to a 'report' paper", "remove 'template'")
         source = FileSource(values["file"], values["pages"])
@@ -206,10 +214,32 @@ def _build_document(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key
     return Document(title=title, source=source, origin=origin)
 
 
+SOURCE_KEYS = ("file", "report", "forward_plan")
+
+FORWARD_PLAN = s.Struct(
+    "forward plan table",
+    {
+        "plan": s.Field(s.FilePath(suffixes=(".yaml", ".yml", ".csv")), required=True),
+        "heading": s.Field(s.Str(), default="APPENDIX A"),
+        "as_of": s.Field(s.Date(), help="default: the meeting's publication date"),
+        "months": s.Field(s.Int(minimum=1, maximum=36)),
+        "template": s.Field(s.FilePath(suffixes=(".docx",))),
+    },
+    _skip_if_missing(
+        lambda v, n, c, k: ForwardPlanSource(
+            v["plan"], v["heading"], v["as_of"], v["months"], v["template"]
+        )
+    ),
+    shorthand=lambda node, ctx, key: {
+        "plan": s.FilePath(suffixes=(".yaml", ".yml", ".csv")).convert(node, ctx, key)
+    },
+)
+
 _DOCUMENT_FIELDS = {
     "title": s.Field(s.Str(), help="shown as its bookmark"),
     "file": s.Field(s.FilePath(suffixes=PAPER_SUFFIXES, must_exist=False)),
     "pages": s.Field(s.Pages()),
+    "forward_plan": s.Field(FORWARD_PLAN, help="a forward-plan table from the plan's entries"),
 }
 
 APPENDIX = s.Struct(
@@ -274,7 +304,8 @@ def _check_files_exist(papers: list[Paper], ctx: s.Context) -> None:
             source = document.source
             if isinstance(source, FileSource) and not source.path.is_file():
                 ctx.problems.items.append(
-                    f"{document.origin}: file not found: {source.path} — check the name and "
+                    f"{document.origin}: file not found: {s.display_path(source.path)} — "
+                    "check the name and "
                     "folder (paths are relative to the YAML file), or set the item's "
                     "'status: to-follow' until the paper arrives"
                 )

@@ -16,7 +16,8 @@ from pypdf import PdfReader
 from . import render
 from .convert import Converter
 from .exceptions import InputError
-from .model import AgendaItem, Document, FileSource, Meeting, ReportSource
+from .forwardplan.render import render_appendix
+from .model import AgendaItem, Document, FileSource, ForwardPlanSource, Meeting, ReportSource
 from .pagesel import PageSelectionError
 from .pdfread import open_pdf
 
@@ -65,6 +66,18 @@ def prepare_documents(
             out = reports / f"item-{key[0] + 1:03d}-{key[1] + 1}-{key[2] + 1}.docx"
             render.render_report(source.template, meeting, item, document, out)
             word_files[key] = out
+        elif isinstance(source, ForwardPlanSource):
+            reports.mkdir(parents=True, exist_ok=True)
+            out = reports / f"item-{key[0] + 1:03d}-{key[1] + 1}-{key[2] + 1}-plan.docx"
+            render_appendix(
+                source.plan,
+                out,
+                as_of=source.as_of or meeting.published or meeting.date,
+                months=source.months,
+                heading=source.heading,
+                template=source.template,
+            )
+            word_files[key] = out
         elif isinstance(source, FileSource) and source.path.suffix.lower() == ".docx":
             word_files[key] = source.path
         elif isinstance(source, FileSource):
@@ -91,6 +104,8 @@ def _display_name(document: Document) -> str:
     source = document.source
     if isinstance(source, FileSource):
         return str(source.path)
+    if isinstance(source, ForwardPlanSource):
+        return f"the forward plan table made from {source.plan} ({document.origin})"
     return f"the cover report '{document.title}' ({document.origin})"
 
 

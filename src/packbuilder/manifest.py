@@ -18,7 +18,7 @@ from . import __version__
 from .documents import DocumentKey, PreparedDocument
 from .frontsheet import FrontSheet
 from .layout import PageRange
-from .model import FileSource, Meeting, ReportSource
+from .model import FileSource, ForwardPlanSource, Meeting, ReportSource
 
 MANIFEST_VERSION = 1
 
@@ -71,6 +71,8 @@ def input_files(meeting: Meeting) -> list[Path]:
                     files.append(source.path)
                 elif isinstance(source, ReportSource):
                     files.append(source.template)
+                elif isinstance(source, ForwardPlanSource):
+                    files.append(source.plan)
     return list(dict.fromkeys(files))
 
 

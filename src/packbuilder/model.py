@@ -136,12 +136,17 @@ class ReportSource:
 
 @dataclass(frozen=True)
 class ForwardPlanSource:
-    """A forward-plan table generated from plan entries (see :mod:`packbuilder.forwardplan`)."""
+    """A forward-plan table generated from plan entries (see :mod:`packbuilder.forwardplan`).
+
+    ``as_of`` None means the meeting's publication date (or, without one, its date);
+    ``months`` None means the plan's own window; ``template`` None the plan's template.
+    """
 
     plan: Path
-    template: Path
+    heading: str = "APPENDIX A"
     as_of: dt.date | None = None
     months: int | None = None
+    template: Path | None = None
 
 
 Source = FileSource | ReportSource | ForwardPlanSource

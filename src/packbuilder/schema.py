@@ -233,7 +233,7 @@ class FilePath(Type):
             )
         if self.must_exist and not path.is_file():
             raise Invalid(
-                f"file not found: {text} (looked for {path})",
+                f"file not found: {text} (looked for {display_path(path)})",
                 "check the spelling and the folder; paths are relative to the YAML file",
             )
         return path

@@ -1,0 +1,160 @@
+"""``packbuilder forward-plan``: build and check the Executive Forward Work Programme.
+
+Made for cron: no prompts, ``--quiet`` prints nothing but errors, and the
+exit code says what happened (0 built, 3 the plan is wrong, 9 checks failed
+with ``--strict``; see ``packbuilder --help``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from .cli import Reporter, handle_errors
+from .convert import DEFAULT_TIMEOUT, default_cache_dir
+from .exceptions import ChecksFailedError
+from .forwardplan.build import build_forward_plan, check_plan
+from .forwardplan.checks import Finding
+from .forwardplan.render import long_date
+
+DEFAULT_OUTPUT = Path("build") / "forward-plan"
+
+_plan_argument = click.argument("plan", type=click.Path(exists=True, path_type=Path))
+_as_of_option = click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The edition's date, YYYY-MM-DD (default: the plan's as_of, SOURCE_DATE_EPOCH, today).",
+)
+_months_option = click.option(
+    "--months",
+    type=click.IntRange(min=1, max=24),
+    help="How many months ahead the edition covers (default: the plan's months, else 4).",
+)
+
+
+@click.group("forward-plan")
+def forward_plan() -> None:
+    """Build and check the Executive Forward Work Programme (the forward plan).
+
+    \b
+    Weekly, from cron:
+      packbuilder --quiet forward-plan build meetings/forward-plan/plan.yaml --output /srv/www/fwp
+    """
+
+
+def _as_date(value: dt.datetime | None) -> dt.date | None:
+    return value.date() if value else None
+
+
+def _report_findings(findings: list[Finding], reporter: Reporter, *, strict_hint: bool) -> None:
+    if not findings or reporter.quiet:
+        return
+    lines = [f"warning: {len(findings)} finding(s) of the legal checks:"]
+    lines += [f"  - {finding}" for finding in findings]
+    if strict_hint:
+        lines.append("  (published anyway; with --strict these fail the build with exit code 9)")
+    click.echo("\n".join(lines), err=True)
+
+
+@forward_plan.command("build")
+@_plan_argument
+@_as_of_option
+@_months_option
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUTPUT,
+    show_default=True,
+    help="Output folder; its forward-plan.* files are replaced.",
+)
+@click.option(
+    "--previous",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Last edition's summary JSON (default: forward-plan.json in the output folder).",
+)
+@click.option("--strict", is_flag=True, help="Fail (exit 9, nothing written) on any finding.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where converted documents are cached (default: ~/.cache/packbuilder).",
+)
+@click.option("--no-cache", is_flag=True, help="Convert the document again.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds LibreOffice may take before it is stopped.",
+)
+@click.pass_obj
+@handle_errors
+def build_command(
+    reporter: Reporter,
+    plan: Path,
+    as_of: dt.datetime | None,
+    months: int | None,
+    output: Path,
+    previous: Path | None,
+    strict: bool,
+    cache_dir: Path | None,
+    no_cache: bool,
+    timeout: float,
+) -> None:
+    """Build the edition of PLAN (plan.yaml, a folder of .yaml files, or a .csv).
+
+    Writes forward-plan.docx, forward-plan.pdf, forward-plan.json (the
+    summary) and forward-plan-changes.txt. A failed build leaves the previous
+    edition untouched.
+    """
+    result = build_forward_plan(
+        plan,
+        output,
+        as_of=_as_date(as_of),
+        months=months,
+        previous=previous,
+        strict=strict,
+        cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
+        timeout=timeout,
+        progress=reporter.progress,
+    )
+    edition = result.edition
+    reporter.result(
+        f"Built {result.pdf} ({result.pages} pages): {len(edition.entries)} entries due "
+        f"{long_date(edition.window.start)} to {long_date(edition.window.end)}, "
+        f"in {result.seconds:.1f} s."
+    )
+    reporter.result(result.changes.text())
+    _report_findings(result.findings, reporter, strict_hint=True)
+
+
+@forward_plan.command("check")
+@_plan_argument
+@_as_of_option
+@_months_option
+@click.pass_obj
+@handle_errors
+def check_command(
+    reporter: Reporter, plan: Path, as_of: dt.datetime | None, months: int | None
+) -> None:
+    """Validate PLAN and run the legal checks on its edition, without building.
+
+    Exits 9 when a check finds a problem (28 clear days' notice of a key
+    decision, or an item regulation 9 requires), 3 when the plan is invalid.
+    """
+    loaded, edition, findings = check_plan(plan, _as_date(as_of), months)
+    keys = sum(1 for entry in edition.entries if entry.is_key)
+    summary = (
+        f"{plan}: {len(loaded.entries)} entries; the edition of {long_date(edition.as_of)} "
+        f"lists {len(edition.entries)} ({keys} key decisions) in {len(edition.groups)} "
+        f"portfolio group{'s' if len(edition.groups) != 1 else ''}"
+    )
+    if findings:
+        raise ChecksFailedError(
+            f"{summary}; {len(findings)} finding(s):\n"
+            + "\n".join(f"  - {finding}" for finding in findings),
+            hint="correct the dates or records in the plan; see SI 2012/2089 regs 9-11",
+        )
+    reporter.result(f"{summary}: OK.")

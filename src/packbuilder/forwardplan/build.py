@@ -1,0 +1,332 @@
+"""Build one edition of the forward plan: .docx, .pdf, summary .json and the change list.
+
+Everything is written into a staging folder inside the output folder and
+moved into place with ``os.replace`` only when complete, the summary last;
+a build that fails leaves the previous edition as it was. Two builds from
+the same inputs give the same bytes: the edition's date and the PDF's dates
+come from ``--as-of``, the plan's ``as_of:``, or ``SOURCE_DATE_EPOCH``, and
+the PDF's identifiers and XMP metadata are derived from its content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, ByteStringObject
+
+from ..convert import DEFAULT_TIMEOUT, ConversionCache, Converter
+from ..exceptions import ChecksFailedError, InputError, OutputError
+from .changes import ChangeList, compare, entry_summary, read_summary
+from .checks import Finding, check_edition
+from .load import load_plan
+from .model import Plan
+from .render import long_date, render_edition
+from .select import Edition, build_edition
+
+STEM = "forward-plan"
+SUMMARY = f"{STEM}.json"
+CHANGES = f"{STEM}-changes.txt"
+FORMAT = "packbuilder-forward-plan/1"
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildResult:
+    """What a build produced, and what it found."""
+
+    plan: Plan
+    edition: Edition
+    output_dir: Path
+    docx: Path
+    pdf: Path
+    summary_path: Path
+    changes_path: Path
+    pages: int
+    findings: list[Finding]
+    changes: ChangeList
+    summary: dict[str, Any]
+    seconds: float
+
+
+def source_date() -> dt.datetime | None:
+    """``SOURCE_DATE_EPOCH`` as a UTC time, or None when it is not set."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        raise InputError(
+            f"SOURCE_DATE_EPOCH is '{value}', not a number of seconds since 1970",
+            hint="set it to a whole number, e.g. $(date +%s), or unset it",
+        ) from None
+
+
+def edition_date(plan: Plan, as_of: dt.date | None = None) -> dt.date:
+    """The edition date: ``as_of``, the plan's ``as_of:``, SOURCE_DATE_EPOCH, or today."""
+    if as_of is not None:
+        return as_of
+    if plan.settings.as_of is not None:
+        return plan.settings.as_of
+    stamp = source_date()
+    return stamp.date() if stamp else dt.date.today()
+
+
+def check_plan(
+    plan_path: Path | str, as_of: dt.date | None = None, months: int | None = None
+) -> tuple[Plan, Edition, list[Finding]]:
+    """Load and validate the plan and run the legal checks on the edition; build nothing."""
+    plan = load_plan(plan_path)
+    edition = build_edition(plan, edition_date(plan, as_of), months)
+    return plan, edition, check_edition(edition, plan.settings)
+
+
+def build_forward_plan(
+    plan_path: Path | str,
+    output_dir: Path,
+    as_of: dt.date | None = None,
+    months: int | None = None,
+    previous: Path | None = None,
+    strict: bool = False,
+    *,
+    cache_dir: Path | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build the edition of ``plan_path`` dated ``as_of`` into ``output_dir``.
+
+    ``previous`` is last week's summary JSON (default: the one in
+    ``output_dir``, if any). With ``strict``, any finding of the legal checks
+    raises :class:`ChecksFailedError` and nothing is written.
+    """
+    started = time.monotonic()
+    progress = progress or (lambda message: None)
+    plan, edition, findings = check_plan(plan_path, as_of, months)
+    if strict and findings:
+        raise ChecksFailedError(
+            f"{len(findings)} check(s) failed; the edition was not built:\n"
+            + "\n".join(f"  - {f}" for f in findings),
+            hint="correct the plan, or build without --strict to publish with these findings",
+        )
+    baseline = previous_edition(previous, output_dir / SUMMARY, edition.as_of)
+    changes = compare(baseline, _entries(edition))
+    stamp = source_date() or dt.datetime.combine(edition.as_of, dt.time(), tzinfo=dt.UTC)
+    stage = _staging(output_dir)
+    try:
+        docx, pdf, pages = _make_files(plan, edition, stage, stamp, cache_dir, timeout, progress)
+        summary = build_summary(plan, edition, findings, changes, pdf, pages, baseline)
+        _write_text(stage / CHANGES, changes.text() + "\n")
+        _write_text(stage / SUMMARY, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+        for name in (docx.name, pdf.name, CHANGES, SUMMARY):  # the summary last
+            _replace(stage / name, output_dir / name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return BuildResult(
+        plan=plan,
+        edition=edition,
+        output_dir=output_dir,
+        docx=output_dir / docx.name,
+        pdf=output_dir / pdf.name,
+        summary_path=output_dir / SUMMARY,
+        changes_path=output_dir / CHANGES,
+        pages=pages,
+        findings=findings,
+        changes=changes,
+        summary=summary,
+        seconds=time.monotonic() - started,
+    )
+
+
+def _make_files(
+    plan: Plan,
+    edition: Edition,
+    stage: Path,
+    stamp: dt.datetime,
+    cache_dir: Path | None,
+    timeout: float,
+    progress: Progress,
+) -> tuple[Path, Path, int]:
+    """Render the .docx and convert it to a reproducible PDF in ``stage``."""
+    progress(f"Rendering the edition of {long_date(edition.as_of)}")
+    docx = stage / f"{STEM}.docx"
+    render_edition(plan, edition, docx)
+    normalise_docx(docx, stamp)
+    progress("Converting to PDF with LibreOffice")
+    converter = Converter(stage / "work", ConversionCache(cache_dir), timeout=timeout)
+    pdf = stage / f"{STEM}.pdf"
+    title = f"{plan.settings.title} – {long_date(edition.as_of)}"
+    pages = make_reproducible(converter.convert([docx])[docx], pdf, stamp, title=title)
+    return docx, pdf, pages
+
+
+def previous_edition(given: Path | None, in_output: Path, as_of: dt.date) -> dict[str, Any] | None:
+    """The summary to compare with: ``given``, else the one in the output folder.
+
+    When the output folder's summary is of the same date (the edition is being
+    built again), the comparison is with the edition before it, which that
+    summary records under ``previous``; so a rebuild gives the same change
+    list, and the same bytes.
+    """
+    if given is not None:
+        return read_summary(given)
+    if not in_output.is_file():
+        return None
+    data = read_summary(in_output)
+    if data.get("as_of") != as_of.isoformat():
+        return data
+    earlier = data.get("previous")
+    return (
+        earlier if isinstance(earlier, dict) and isinstance(earlier.get("entries"), list) else None
+    )
+
+
+def _entries(edition: Edition) -> list[dict[str, Any]]:
+    return [entry_summary(entry) for entry in edition.entries]
+
+
+def build_summary(
+    plan: Plan,
+    edition: Edition,
+    findings: list[Finding],
+    changes: ChangeList,
+    pdf: Path,
+    pages: int,
+    baseline: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The machine-readable summary of an edition (compared with next week's).
+
+    ``baseline`` is the previous edition's summary; its date and entries are
+    kept under ``previous`` so that the edition can be rebuilt identically.
+    """
+    settings = plan.settings
+    return {
+        "format": FORMAT,
+        "title": settings.title,
+        "body": settings.body,
+        "as_of": edition.as_of.isoformat(),
+        "window": {"from": edition.window.start.isoformat(), "to": edition.window.end.isoformat()},
+        "months": edition.months,
+        "counting": settings.counting.value,
+        "groups": [
+            {"portfolio": g.portfolio, "references": [e.reference for e in g.entries]}
+            for g in edition.groups
+        ],
+        "entries": _entries(edition),
+        "findings": [f.as_dict() for f in findings],
+        "changes": changes.as_dict() if changes.since is not None else None,
+        "previous": (
+            {"as_of": baseline.get("as_of"), "entries": baseline["entries"]} if baseline else None
+        ),
+        "files": {
+            "docx": f"{STEM}.docx",
+            "pdf": pdf.name,
+            "pdf_pages": pages,
+            "pdf_sha256": hashlib.sha256(pdf.read_bytes()).hexdigest(),
+        },
+    }
+
+
+# --- reproducible files ------------------------------------------------------------------
+
+
+def normalise_docx(path: Path, stamp: dt.datetime) -> None:
+    """Rewrite a .docx with fixed zip timestamps, so the same content gives the same bytes."""
+    when = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
+    with zipfile.ZipFile(path) as source:
+        parts = [(info.filename, source.read(info)) for info in source.infolist()]
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts:
+            info = zipfile.ZipInfo(name, date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, data)
+    os.replace(tmp, path)
+
+
+def pdf_date(stamp: dt.datetime) -> str:
+    """``D:20220503000000Z``."""
+    return stamp.astimezone(dt.UTC).strftime("D:%Y%m%d%H%M%SZ")
+
+
+def make_reproducible(source: Path, target: Path, stamp: dt.datetime, *, title: str) -> int:
+    """Copy LibreOffice's PDF to ``target`` with fixed dates, identifiers and XMP; return pages.
+
+    LibreOffice writes the time of conversion into /CreationDate, /ModDate
+    and any XMP packet, and a random /ID; these are replaced by ``stamp`` and
+    a hash of the PDF's content.
+    """
+    reader = PdfReader(source)
+    writer = PdfWriter(clone_from=reader)
+    info = {k: v for k, v in (reader.metadata or {}).items() if k in ("/Producer", "/Creator")}
+    info.update({"/Title": title, "/CreationDate": pdf_date(stamp), "/ModDate": pdf_date(stamp)})
+    writer.metadata = info
+    digest = hashlib.sha256(pdf_date(stamp).encode())
+    for page in reader.pages:
+        digest.update(page.get_contents().get_data() if page.get_contents() else b"")
+    identifier = ByteStringObject(digest.digest()[:16])
+    writer._ID = ArrayObject([identifier, identifier])
+    _fix_xmp(writer, stamp, digest.hexdigest())
+    try:
+        with target.open("wb") as handle:
+            writer.write(handle)
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    return len(reader.pages)
+
+
+_XMP_DATE = re.compile(rb"(<(xmp:(?:CreateDate|ModifyDate|MetadataDate))>)[^<]*(</\2>)")
+_XMP_UUID = re.compile(rb"uuid:[0-9a-fA-F-]{36}")
+
+
+def _fix_xmp(writer: PdfWriter, stamp: dt.datetime, digest: str) -> None:
+    """Replace the dates and document/instance ids in an XMP packet, if there is one."""
+    metadata = writer.root_object.get("/Metadata")
+    if metadata is None:
+        return
+    stream = metadata.get_object()
+    iso = stamp.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    data = _XMP_DATE.sub(lambda m: m.group(1) + iso + m.group(3), stream.get_data())
+    uuid = f"uuid:{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+    stream.set_data(_XMP_UUID.sub(uuid.encode(), data))
+
+
+# --- files -------------------------------------------------------------------------------
+
+
+def _staging(output_dir: Path) -> Path:
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{STEM}.staging-", dir=output_dir))
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write in {output_dir}: {exc.strerror or exc}",
+            hint="choose a folder you can write to with --output",
+        ) from exc
+
+
+def _write_text(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def _replace(source: Path, target: Path) -> None:
+    try:
+        os.replace(source, target)
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc

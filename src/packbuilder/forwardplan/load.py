@@ -1,0 +1,453 @@
+"""Load a forward plan: a YAML plan file, a folder of YAML files, or a CSV spreadsheet export.
+
+``PLAN`` may be:
+
+- a ``plan.yaml`` holding the settings (title, portfolio order, counting
+  rule, template ...) and entries, inline under ``entries:`` and/or in the
+  files and folders named under ``include:``;
+- a folder: its ``plan.yaml`` if there is one, else every ``*.yaml`` file in
+  it as entries with default settings;
+- a ``.csv`` file of entries, one row each, with default settings.
+
+YAML problems name the file, line and key (through :mod:`packbuilder.schema`);
+CSV problems name the file, the spreadsheet row (the header is row 1) and the
+column. Every problem is reported at once as a
+:class:`~packbuilder.exceptions.DefinitionError`.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .. import schema as s
+from ..exceptions import DefinitionError
+from ..model import DayCounting, Origin
+from .model import Entry, Plan, PlanSettings, Record
+
+YAML_SUFFIXES = (".yaml", ".yml")
+PLAN_FILE_NAMES = ("plan.yaml", "plan.yml")
+
+
+# --- values written the same way in YAML and in CSV cells ---------------------------------------
+
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d %b %Y", "%d %B %Y")
+_NO = {"", "no", "n", "false", "0"}
+_YES = {"yes", "y", "true", "1", "key"}
+
+
+def parse_date(text: str) -> dt.date:
+    """A date written 2022-06-14, 14/06/2022 (day first), 14 Jun 2022 or 14 June 2022."""
+    text = " ".join(text.split())
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4}", text):
+        raise s.Invalid(f"'{text}' is not a real date", "dates are read day first: DD/MM/YYYY")
+    raise s.Invalid(f"'{text}' is not a date", "write dates as YYYY-MM-DD or DD/MM/YYYY")
+
+
+def key_from_text(text: str) -> str | None:
+    """None (not a key decision) for blank/no/false; "" for yes/true/KEY; else the reason."""
+    text = " ".join(text.split())
+    if text.lower() in _NO:
+        return None
+    return "" if text.lower() in _YES else text
+
+
+def bool_from_text(text: str) -> bool:
+    """yes/true/1 (or PFP) and no/false/0/blank."""
+    word = text.strip().lower()
+    if word in _NO:
+        return False
+    if word in (_YES | {"pfp"}):
+        return True
+    raise s.Invalid(f"'{text}' is not yes or no")
+
+
+def list_from_text(text: str) -> tuple[str, ...]:
+    """Items separated by semicolons: 'Newport; North Ormesby'."""
+    return tuple(part.strip() for part in text.split(";") if part.strip())
+
+
+def documents_from_text(text: str) -> tuple[str, ...]:
+    """Background documents separated by semicolons; the word 'none' states there are none."""
+    return () if text.strip().lower() == "none" else list_from_text(text)
+
+
+class DateText(s.Type):
+    expected = "a date written YYYY-MM-DD"
+
+    def convert(self, node: yaml.Node, ctx: s.Context, key: str) -> dt.date:
+        return parse_date(str(self._scalar(node).value))
+
+
+class KeyReason(s.Type):
+    expected = "the reason it is a key decision, or true"
+
+    def convert(self, node: yaml.Node, ctx: s.Context, key: str) -> str | None:
+        return key_from_text(str(self._scalar(node).value))
+
+
+class TextList(s.Type):
+    expected = "a list, or items separated by ';'"
+
+    def convert(self, node: yaml.Node, ctx: s.Context, key: str) -> tuple[str, ...]:
+        if isinstance(node, yaml.SequenceNode):
+            return tuple(s.ListOf(s.Str()).convert(node, ctx, key))
+        return list_from_text(str(self._scalar(node).value))
+
+
+def _origin(node: yaml.Node, ctx: s.Context, key: str) -> Origin:
+    return Origin(Path(s.display_path(ctx.file)), node.start_mark.line + 1, key or None)
+
+
+class Documents(s.Type):
+    """Background documents: a list, one title, or the word 'none' (stated: there are none)."""
+
+    expected = "a list of document titles, or 'none'"
+
+    def convert(self, node: yaml.Node, ctx: s.Context, key: str) -> tuple[str, ...]:
+        if isinstance(node, yaml.SequenceNode):
+            return tuple(s.ListOf(s.Str()).convert(node, ctx, key))
+        return documents_from_text(self._scalar(node).value)
+
+
+def _record(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key: str) -> Any:
+    if s.has_missing(values):
+        return s.MISSING
+    return Record(values["date"], values["note"])
+
+
+RECORD = s.Struct(
+    "record",
+    {
+        "date": s.Field(DateText(), required=True, help="the date of the notice or agreement"),
+        "note": s.Field(s.Str(), required=True, help="e.g. who was informed or agreed"),
+    },
+    _record,
+)
+
+
+def _entry(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key: str) -> Any:
+    if s.has_missing(values):
+        return s.MISSING
+    values = dict(values)
+    values["wards"] = tuple(values["wards"] or ())
+    values["portfolio"] = values["portfolio"] or ""
+    return Entry(**values, origin=_origin(node, ctx, key))
+
+
+ENTRY_FIELDS: dict[str, s.Field] = {
+    "reference": s.Field(s.Str(), required=True, help="the plan's reference number"),
+    "portfolio": s.Field(s.Str(), help="the Executive portfolio it is grouped under"),
+    "subject": s.Field(s.Str(), required=True, help="the matter to be decided"),
+    "description": s.Field(s.Str()),
+    "wards": s.Field(TextList()),
+    "decision_maker": s.Field(s.Str(), help="e.g. Executive"),
+    "due_date": s.Field(DateText()),
+    "key": s.Field(KeyReason(), help="why it is a key decision; leave out if it is not one"),
+    "policy_framework": s.Field(s.Bool(), default=False),
+    "likely_exemption": s.Field(s.Str(), help="e.g. Public, or the Schedule 12A paragraph"),
+    "background_documents": s.Field(Documents()),
+    "executive_member": s.Field(s.Str()),
+    "officer": s.Field(s.Str()),
+    "first_published": s.Field(DateText(), help="the date it first appeared on the plan"),
+    "general_exception": s.Field(RECORD, help="reg 10 notice: date and note"),
+    "special_urgency": s.Field(RECORD, help="reg 11 agreement: date and note"),
+}
+ENTRY = s.Struct("forward plan entry", ENTRY_FIELDS, _entry)
+
+
+class IncludePath(s.Type):
+    """A YAML or CSV file, or a folder of YAML files, relative to the plan file."""
+
+    expected = "a file or folder path"
+
+    def convert(self, node: yaml.Node, ctx: s.Context, key: str) -> Path:
+        text = str(self._scalar(node).value).strip()
+        path = (ctx.base_dir / text).resolve()
+        if path.is_dir() or (path.is_file() and path.suffix.lower() in (*YAML_SUFFIXES, ".csv")):
+            return path
+        if path.is_file():
+            raise s.Invalid(f"'{text}' is neither YAML nor CSV", "include .yaml or .csv files")
+        raise s.Invalid(
+            f"not found: {text} (looked for {path})", "paths are relative to the plan file"
+        )
+
+
+_ENTRIES_FILE_FIELDS = {
+    "portfolio": s.Field(s.Str(), help="the portfolio of every entry in this file"),
+    "entries": s.Field(s.ListOf(ENTRY)),
+}
+
+SETTINGS_FIELDS = {
+    "title": s.Field(s.Str(), help="printed above the table"),
+    "body": s.Field(s.Str(), help="the council, e.g. Middlesbrough Council"),
+    "portfolios": s.Field(s.ListOf(s.Str()), help="the order of the portfolio groups"),
+    "counting": s.Field(s.Choice([c.value for c in DayCounting]), default="calendar"),
+    "template": s.Field(s.FilePath(suffixes=(".docx",))),
+    "months": s.Field(s.Int(minimum=1, maximum=24)),
+    "as_of": s.Field(DateText(), help="the edition's date, if not given on the command line"),
+    "documents_address": s.Field(s.Str(), help="reg 9(1)(f): where documents can be had"),
+    "documents_note": s.Field(s.Str(), help="reg 9(1)(g)-(h): other documents, how to ask"),
+}
+
+ENTRIES_FILE = s.Struct("forward plan entries file", _ENTRIES_FILE_FIELDS)
+PLAN_FILE = s.Struct(
+    "forward plan",
+    {
+        **SETTINGS_FIELDS,
+        **_ENTRIES_FILE_FIELDS,
+        "include": s.Field(s.ListOf(IncludePath(), allow_single=True)),
+    },
+)
+
+
+class _EntriesOrList(s.Type):
+    """A file's top level: a list of entries, or a mapping of ``schema`` keys."""
+
+    def __init__(self, schema: s.Struct):
+        self.schema = schema
+        self.expected = f"a list of entries or {schema.expected}"
+
+    def convert(self, node: yaml.Node, ctx: s.Context, key: str) -> dict[str, Any]:
+        if isinstance(node, yaml.SequenceNode):
+            return {"entries": s.ListOf(ENTRY).convert(node, ctx, "entries")}
+        return self.schema.convert(node, ctx, key)
+
+
+def load_plan(path: Path | str) -> Plan:
+    """Load and validate a forward plan (file, folder or CSV); raise DefinitionError on problems."""
+    path = Path(path)
+    problems: list[str] = []
+    if path.is_dir():
+        plan_file = next((path / n for n in PLAN_FILE_NAMES if (path / n).is_file()), None)
+        if plan_file is None:
+            settings = PlanSettings(origin=Origin(path))
+            entries = _load_folder(path, problems)
+            return _finish(path, settings, entries, problems)
+        path = plan_file
+    if path.suffix.lower() == ".csv":
+        entries = _collect(lambda: load_csv(path), problems)
+        return _finish(path, PlanSettings(origin=Origin(path)), entries or [], problems)
+    if path.suffix.lower() not in YAML_SUFFIXES:
+        raise DefinitionError(
+            [f"{path}: a forward plan is a .yaml or .csv file, or a folder of .yaml files"]
+        )
+    values = _collect(lambda: s.load(path, _EntriesOrList(PLAN_FILE)), problems)
+    if values is None:
+        raise DefinitionError(problems)
+    settings = _settings(values, path)
+    entries = _with_portfolio(values.get("entries") or [], values.get("portfolio"), problems)
+    for included in values.get("include") or []:
+        entries += _load_included(included, problems)
+    return _finish(path, settings, entries, problems)
+
+
+def _settings(values: dict[str, Any], path: Path) -> PlanSettings:
+    defaults = PlanSettings()
+    return PlanSettings(
+        title=values.get("title") or defaults.title,
+        body=values.get("body") or "",
+        portfolios=tuple(values.get("portfolios") or ()),
+        counting=DayCounting(values.get("counting") or "calendar"),
+        template=values.get("template"),
+        months=values.get("months") or defaults.months,
+        as_of=values.get("as_of"),
+        documents_address=values.get("documents_address"),
+        documents_note=values.get("documents_note"),
+        origin=Origin(path),
+    )
+
+
+def _collect(load: Any, problems: list[str]) -> Any:
+    """Call ``load``; on a DefinitionError keep its problems and return None."""
+    try:
+        return load()
+    except DefinitionError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
+def _load_folder(folder: Path, problems: list[str]) -> list[Entry]:
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in YAML_SUFFIXES)
+    if not files:
+        problems.append(f"{folder}: no .yaml files of forward plan entries in this folder")
+    entries: list[Entry] = []
+    for file in files:
+        entries += _load_entries_file(file, problems)
+    return entries
+
+
+def _load_included(path: Path, problems: list[str]) -> list[Entry]:
+    if path.is_dir():
+        return _load_folder(path, problems)
+    if path.suffix.lower() == ".csv":
+        return _collect(lambda: load_csv(path), problems) or []
+    return _load_entries_file(path, problems)
+
+
+def _load_entries_file(path: Path, problems: list[str]) -> list[Entry]:
+    values = _collect(lambda: s.load(path, _EntriesOrList(ENTRIES_FILE)), problems)
+    if values is None:
+        return []
+    return _with_portfolio(values.get("entries") or [], values.get("portfolio"), problems)
+
+
+def _with_portfolio(entries: list[Entry], default: str | None, problems: list[str]) -> list[Entry]:
+    """Give entries without a portfolio the file's; report those that have none at all."""
+    result = []
+    for entry in entries:
+        if entry is s.MISSING:
+            continue
+        if not entry.portfolio:
+            if not default:
+                problems.append(
+                    f"{entry.where}: entry {entry.reference} has no portfolio — add "
+                    "'portfolio:' to the entry, or once at the top of its file"
+                )
+                continue
+            entry = replace(entry, portfolio=default)
+        result.append(entry)
+    return result
+
+
+def _finish(path: Path, settings: PlanSettings, entries: list[Entry], problems: list[str]) -> Plan:
+    seen: dict[str, Entry] = {}
+    for entry in entries:
+        first = seen.setdefault(entry.reference, entry)
+        if first is not entry:
+            problems.append(
+                f"{entry.where}: reference {entry.reference} is used twice (first at "
+                f"{first.where}) — give each entry its own reference"
+            )
+    if problems:
+        raise DefinitionError(problems, hint="correct the plan and run the command again")
+    return Plan(path=path, settings=settings, entries=tuple(entries))
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+_RECORD_COLUMNS = {
+    "general_exception": ("general_exception_date", "general_exception_note"),
+    "special_urgency": ("special_urgency_date", "special_urgency_note"),
+}
+CSV_COLUMNS: tuple[str, ...] = (
+    *(name for name in ENTRY_FIELDS if name not in _RECORD_COLUMNS),
+    *(column for pair in _RECORD_COLUMNS.values() for column in pair),
+)
+CSV_REQUIRED = ("reference", "portfolio", "subject")
+_CSV_CONVERT: dict[str, Any] = {
+    "due_date": parse_date,
+    "first_published": parse_date,
+    "general_exception_date": parse_date,
+    "special_urgency_date": parse_date,
+    "wards": list_from_text,
+    "background_documents": documents_from_text,
+    "key": key_from_text,
+    "policy_framework": bool_from_text,
+}
+
+
+def load_csv(path: Path) -> list[Entry]:
+    """Read entries from a CSV file with a header row of :data:`CSV_COLUMNS` names.
+
+    Problems name the file, the row as a spreadsheet numbers it (the header is
+    row 1) and the column: ``plan.csv row 7, column 'due_date': '31/02/2022'
+    is not a real date``.
+    """
+    shown = s.display_path(path)
+    rows = _read_csv(path, shown)
+    if not rows:
+        raise DefinitionError([f"{shown}: the file is empty"], hint="see meetings/forward-plan/")
+    problems: list[str] = []
+    columns = _csv_header(rows[0], shown, problems)
+    entries = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(columns):
+            problems.append(f"{shown} row {number}: has more cells than the header has columns")
+            continue
+        entry = _csv_entry(dict(zip(columns, row, strict=False)), path, shown, number)
+        if isinstance(entry, Entry):
+            entries.append(entry)
+        else:
+            problems.extend(entry)
+    if problems:
+        raise DefinitionError(problems)
+    return entries
+
+
+def _read_csv(path: Path, shown: str) -> list[list[str]]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DefinitionError(
+            [f"{shown}: not UTF-8 text (byte {exc.start})"],
+            hint="in Excel choose Save As, 'CSV UTF-8 (Comma delimited)'",
+        ) from None
+    except OSError as exc:
+        raise DefinitionError([f"{shown}: cannot be read ({exc.strerror})"]) from None
+    try:
+        return list(csv.reader(text.splitlines(keepends=True)))
+    except csv.Error as exc:
+        raise DefinitionError([f"{shown}: not a readable CSV file ({exc})"]) from None
+
+
+def _csv_header(header: list[str], shown: str, problems: list[str]) -> list[str]:
+    columns = [re.sub(r"[\s\-]+", "_", cell.strip().lower()) for cell in header]
+    for column in columns:
+        if column not in CSV_COLUMNS:
+            close = difflib.get_close_matches(column, CSV_COLUMNS, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'?" if close else f"columns: {', '.join(CSV_COLUMNS)}"
+            problems.append(f"{shown} row 1: unknown column '{column}' — {hint}")
+    for column in CSV_REQUIRED:
+        if column not in columns:
+            problems.append(f"{shown} row 1: the column '{column}' is missing — add it")
+    if problems:
+        raise DefinitionError(problems)
+    return columns
+
+
+def _csv_entry(cells: dict[str, str], path: Path, shown: str, number: int) -> Entry | list[str]:
+    """The entry of one row, or the row's problems."""
+    place = f"{shown} row {number}"
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for column, cell in cells.items():
+        text = cell.strip()
+        if not text and column != "key":
+            if column in CSV_REQUIRED:
+                problems.append(f"{place}, column '{column}': is empty — fill it in")
+            continue
+        try:
+            values[column] = _CSV_CONVERT.get(column, _plain)(text)
+        except s.Invalid as exc:
+            hint = f" — {exc.hint}" if exc.hint else ""
+            problems.append(f"{place}, column '{column}': {exc.message}{hint}")
+            values[column] = s.MISSING
+    for name, (date_column, note_column) in _RECORD_COLUMNS.items():
+        date, note = values.pop(date_column, None), values.pop(note_column, None)
+        if (date is None) != (note is None):
+            missing = note_column if note is None else date_column
+            problems.append(f"{place}, column '{missing}': is empty — give both date and note")
+        elif date is not None:
+            values[name] = Record(date, note)
+    if problems:
+        return problems
+    return Entry(**values, origin=Origin(Path(shown), None, f"row {number}"))
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split())

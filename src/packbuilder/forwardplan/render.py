@@ -1,0 +1,170 @@
+"""Render an edition of the forward plan through ``templates/forward-plan.docx`` (docxtpl).
+
+The template is the whole edition; its variables:
+
+``heading``
+    printed above everything when set (``APPENDIX A`` for the agenda pack);
+``title``, ``subtitle``
+    the title block of the standalone edition (empty in the appendix);
+``groups``
+    each with ``portfolio`` and ``entries``; an entry has ``reference``,
+    ``wards`` (``Newport; North Ormesby``), ``subject``, ``description``,
+    ``decision_maker``, ``due`` (``14 Jun 2022``), ``key`` (``KEY``, ``PFP``,
+    ``KEY / PFP`` or empty), ``key_reason``, ``exemption``, ``background``
+    (one document a line), ``member`` and ``officer``;
+``notes``
+    paragraphs printed after the table (reg 9(1)(f)-(h));
+``footer``, ``page_numbers``
+    footer text, and whether to print "Page N of M" (not in the pack, which
+    stamps its own page numbers).
+
+Rendering goes through :mod:`packbuilder.render` (its Jinja environment with
+autoescape and StrictUndefined, and its error messages) in one function,
+:func:`render_docx`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from .. import render as docx_render
+from ..definition import find_default_template
+from ..exceptions import TemplateError
+from .load import load_plan
+from .model import DEFAULT_TEMPLATE_NAME, Entry, Plan, PlanSettings
+from .select import Edition, build_edition
+
+REPOSITORY_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
+
+
+def short_date(day: dt.date | None) -> str:
+    """``14 Jun 2022`` (as the programme prints due dates); empty for none."""
+    return f"{day.day} {day:%b %Y}" if day else ""
+
+
+def long_date(day: dt.date) -> str:
+    """``3 May 2022``."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def entry_context(entry: Entry) -> dict[str, str]:
+    """The template variables of one entry (every one present, empty when not given)."""
+    labels = [label for label, on in (("KEY", entry.is_key), ("PFP", entry.policy_framework)) if on]
+    return {
+        "reference": entry.reference,
+        "wards": "; ".join(entry.wards),
+        "subject": entry.subject,
+        "description": entry.description or "",
+        "decision_maker": entry.decision_maker or "",
+        "due": short_date(entry.due_date),
+        "key": " / ".join(labels),
+        "key_reason": entry.key or "",
+        "exemption": entry.likely_exemption or "",
+        "background": "\n".join(entry.background_documents or ()),
+        "member": entry.executive_member or "",
+        "officer": entry.officer or "",
+    }
+
+
+def edition_context(
+    edition: Edition, settings: PlanSettings, *, heading: str | None = None, standalone: bool = True
+) -> dict[str, Any]:
+    """The template variables of an edition; ``standalone=False`` for an agenda appendix."""
+    groups = [
+        {"portfolio": group.portfolio, "entries": [entry_context(e) for e in group.entries]}
+        for group in edition.groups
+    ]
+    context: dict[str, Any] = {
+        "heading": heading or "",
+        "title": "",
+        "subtitle": "",
+        "groups": groups,
+        "notes": [],
+        "footer": "",
+        "page_numbers": False,
+    }
+    if standalone:
+        council = f"{settings.body}: " if settings.body else ""
+        context.update(
+            title=settings.title,
+            subtitle=f"{council}published {long_date(edition.as_of)}, decisions due from "
+            f"{long_date(edition.window.start)} to {long_date(edition.window.end)}",
+            notes=_notes(settings),
+            footer=f"{settings.title}, {long_date(edition.as_of)}",
+            page_numbers=True,
+        )
+    return context
+
+
+def _notes(settings: PlanSettings) -> list[str]:
+    notes = []
+    if settings.documents_address:
+        notes.append(
+            f"Copies of the documents listed can be had from {settings.documents_address}."
+        )
+    if settings.documents_note:
+        notes.append(settings.documents_note)
+    return notes
+
+
+def resolve_template(plan: Plan, template: Path | None = None) -> Path:
+    """The template to use: ``template``, the plan's ``template:``, or ``templates/`` above it."""
+    chosen = template or plan.settings.template
+    if chosen is None:
+        start = plan.path if plan.path.is_dir() else plan.path.parent
+        chosen = find_default_template(start.resolve(), DEFAULT_TEMPLATE_NAME)
+    if chosen is None and (REPOSITORY_TEMPLATES / DEFAULT_TEMPLATE_NAME).is_file():
+        chosen = REPOSITORY_TEMPLATES / DEFAULT_TEMPLATE_NAME
+    if chosen is None or not Path(chosen).is_file():
+        raise TemplateError(
+            f"the forward plan template {chosen or DEFAULT_TEMPLATE_NAME} does not exist",
+            hint="name a .docx under 'template:' in the plan, or create the default with "
+            "'python tools/make_forward_plan_template.py'",
+        )
+    return Path(chosen)
+
+
+def render_docx(template: Path, context: dict[str, Any], out: Path, *, title: str) -> None:
+    """Fill ``template`` with ``context`` into ``out``: the one place docxtpl is called."""
+    tpl = docx_render._open(template)
+    docx_render._render(tpl, template, context, out, title=title, language="en-GB")
+
+
+def render_edition(
+    plan: Plan,
+    edition: Edition,
+    out_docx: Path,
+    *,
+    heading: str | None = None,
+    standalone: bool = True,
+    template: Path | None = None,
+) -> Path:
+    """Render ``edition`` of ``plan`` to ``out_docx``; return the template used."""
+    chosen = resolve_template(plan, template)
+    context = edition_context(edition, plan.settings, heading=heading, standalone=standalone)
+    title = f"{plan.settings.title} – {long_date(edition.as_of)}"
+    render_docx(chosen, context, out_docx, title=title)
+    return chosen
+
+
+def render_appendix(
+    plan_path: Path | str,
+    out_docx: Path,
+    *,
+    as_of: dt.date,
+    months: int | None = None,
+    heading: str = "APPENDIX A",
+    template: Path | None = None,
+) -> Edition:
+    """Render the forward plan as an agenda appendix (no title block, no page numbers).
+
+    ``as_of`` is the pack's publication date; ``months`` defaults to the
+    plan's. Returns the edition (its entries and window) for the caller's
+    records. The .docx still has to be converted to PDF.
+    """
+    plan = load_plan(plan_path)
+    edition = build_edition(plan, as_of, months)
+    render_edition(plan, edition, out_docx, heading=heading, standalone=False, template=template)
+    return edition

@@ -1,0 +1,177 @@
+"""Open a paper's PDF once, with a clear message when it cannot be used.
+
+:func:`open_pdf` turns every way a PDF can be unusable (missing, empty, not a
+PDF, damaged beyond repair, no pages, protected by a password) into a
+:class:`~packbuilder.exceptions.DocumentError` that names the file and says
+what to do. pypdf's own exceptions never escape. Repairs pypdf made while
+reading (a rebuilt cross-reference table, say) are kept as notes on the
+returned reader, in :attr:`SourcePdf.notes`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
+
+from .exceptions import DocumentError, EncryptedDocumentError
+
+PDF_HEADER = b"%PDF-"
+HEADER_WINDOW = 1024
+"""Readers accept the ``%PDF-`` header anywhere in the first kilobyte."""
+
+DECRYPT_HINT = (
+    "ask the author for an unprotected copy, or remove the password with: "
+    "qpdf --decrypt --password=PASSWORD in.pdf out.pdf"
+)
+REPAIR_HINT = (
+    "open it in a PDF viewer and save or print it to a new PDF, or repair it with: "
+    "qpdf in.pdf repaired.pdf; then use the new file"
+)
+
+
+class SourcePdf(PdfReader):
+    """A :class:`pypdf.PdfReader` that remembers where it came from.
+
+    ``path`` is the file, ``what`` the name to use in messages (the file name
+    unless the caller gave a better one), ``notes`` what pypdf had to repair.
+    """
+
+    path: Path
+    what: str
+    notes: list[str]
+
+
+class _Collector(logging.Handler):
+    """Collects pypdf's warnings while a file is read, instead of printing them."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a bad log record must not break reading
+            message = str(record.msg)
+        if message not in self.messages:
+            self.messages.append(message)
+
+
+@contextmanager
+def collect_pypdf_warnings() -> Iterator[list[str]]:
+    """Within the block, pypdf's logged warnings go to the yielded list, not stderr."""
+    logger = logging.getLogger("pypdf")
+    collector = _Collector()
+    propagate = logger.propagate
+    logger.addHandler(collector)
+    logger.propagate = False
+    try:
+        yield collector.messages
+    finally:
+        logger.removeHandler(collector)
+        logger.propagate = propagate
+
+
+def open_pdf(path: Path, *, what: str | None = None) -> SourcePdf:
+    """Open ``path`` for reading, checked, decrypted if it has an empty password.
+
+    ``what`` names the document in messages (``the cover report 'Budget'``);
+    it defaults to the path. Raises :class:`DocumentError` (or
+    :class:`EncryptedDocumentError`) for any PDF that cannot be used.
+    """
+    path = Path(path)
+    name = what or str(path)
+    where = str(path)
+
+    def fail(message: str, hint: str, error: type[DocumentError] = DocumentError) -> DocumentError:
+        subject = "this file" if name == where else name
+        return error(f"{subject} {message}", hint=hint, where=where)
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(HEADER_WINDOW)
+    except FileNotFoundError:
+        raise fail("does not exist", "check the file name and folder in the definition") from None
+    except IsADirectoryError:
+        raise fail("is a folder, not a PDF file", "name a PDF file") from None
+    except OSError as exc:
+        raise fail(
+            f"cannot be read ({exc.strerror or exc})", "check the file's permissions"
+        ) from None
+    if not head:
+        raise fail(
+            "is empty (0 bytes)",
+            "the file was probably not saved or copied completely; get a fresh copy",
+        )
+    if PDF_HEADER not in head:
+        raise fail(
+            "is not a PDF (it has no %PDF header)",
+            "export or save the document as PDF and use that file; a Word document "
+            "must end in .docx",
+        )
+
+    with collect_pypdf_warnings() as notes:
+        try:
+            reader = SourcePdf(path, strict=False)
+            if reader.is_encrypted:
+                _decrypt(reader, fail)
+            count = len(reader.pages)
+            for page in reader.pages:  # every page must resolve to a page dictionary
+                page.get("/Type")
+                _ = page.mediabox
+        except DocumentError:
+            raise
+        except FileNotDecryptedError:
+            raise fail("is protected by a password", DECRYPT_HINT, EncryptedDocumentError) from None
+        except DependencyError as exc:
+            raise fail(
+                f"cannot be read: {exc}",
+                "install the 'cryptography' Python package, or ask for an unprotected copy",
+                EncryptedDocumentError,
+            ) from None
+        except (
+            PyPdfError,
+            ValueError,
+            TypeError,
+            KeyError,
+            IndexError,
+            AttributeError,
+            RecursionError,
+            OverflowError,
+            UnicodeError,
+            AssertionError,
+            OSError,
+        ) as exc:
+            raise fail(f"is damaged and cannot be read ({_describe(exc)})", REPAIR_HINT) from None
+    if count == 0:
+        raise fail("has no pages", "check that the right file is named; export it again")
+    reader.path = path
+    reader.what = name
+    reader.notes = list(notes)
+    return reader
+
+
+def _decrypt(reader: SourcePdf, fail) -> None:  # type: ignore[no-untyped-def]
+    """Open a PDF encrypted with an empty user password; refuse one that needs a password."""
+    try:
+        result = reader.decrypt("")
+    except DependencyError:
+        raise
+    except (PyPdfError, ValueError, NotImplementedError, KeyError, TypeError) as exc:
+        raise fail(
+            f"is encrypted in a way packbuilder cannot open ({_describe(exc)})",
+            DECRYPT_HINT,
+            EncryptedDocumentError,
+        ) from None
+    if not result:
+        raise fail("is protected by a password", DECRYPT_HINT, EncryptedDocumentError)
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "..."

@@ -1,0 +1,189 @@
+"""open_pdf: every unusable PDF becomes a DocumentError naming the file and what to do."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader, PdfWriter
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from packbuilder.assemble import Bookmark, PackMetadata, PackPage, PackSpec, write_pack
+from packbuilder.exceptions import DocumentError, EncryptedDocumentError, ExitCode
+from packbuilder.pdfread import SourcePdf, open_pdf
+
+
+def make_pdf(path: Path, pages: int = 3, text: str = "Report") -> Path:
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    for n in range(pages):
+        c.drawString(72, 720, f"{text} page {n + 1}")
+        c.showPage()
+    c.save()
+    return path
+
+
+def encrypt(source: Path, target: Path, user: str, algorithm: str = "AES-256") -> Path:
+    writer = PdfWriter(clone_from=PdfReader(source))
+    writer.encrypt(user_password=user, owner_password="owner-secret", algorithm=algorithm)
+    with target.open("wb") as handle:
+        writer.write(handle)
+    return target
+
+
+def test_opens_a_good_pdf(tmp_path: Path) -> None:
+    reader = open_pdf(make_pdf(tmp_path / "good.pdf", 3))
+    assert isinstance(reader, SourcePdf)
+    assert len(reader.pages) == 3
+    assert reader.path == tmp_path / "good.pdf"
+    assert reader.what == str(tmp_path / "good.pdf")
+    assert reader.notes == []
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(DocumentError) as info:
+        open_pdf(tmp_path / "nowhere.pdf", what="Appendix A")
+    error = info.value
+    assert error.exit_code is ExitCode.BAD_DOCUMENT
+    assert "nowhere.pdf" in str(error)
+    assert "Appendix A does not exist" in error.message
+    assert error.hint
+
+
+def test_folder_is_not_a_pdf(tmp_path: Path) -> None:
+    with pytest.raises(DocumentError, match="folder"):
+        open_pdf(tmp_path)
+
+
+def test_zero_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "empty.pdf"
+    path.write_bytes(b"")
+    with pytest.raises(DocumentError) as info:
+        open_pdf(path)
+    assert "empty (0 bytes)" in str(info.value)
+    assert str(path) in str(info.value)
+
+
+def test_text_file_named_pdf(tmp_path: Path) -> None:
+    path = tmp_path / "notes.pdf"
+    path.write_text("These are my notes, not a PDF.\n")
+    with pytest.raises(DocumentError) as info:
+        open_pdf(path)
+    assert "not a PDF" in str(info.value)
+    assert "notes.pdf" in str(info.value)
+
+
+def test_truncated_pdf(tmp_path: Path) -> None:
+    data = make_pdf(tmp_path / "whole.pdf", 4).read_bytes()
+    path = tmp_path / "truncated.pdf"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(DocumentError) as info:
+        open_pdf(path, what="the budget report")
+    text = str(info.value)
+    assert "truncated.pdf" in text
+    assert "damaged" in text
+    assert "qpdf" in text  # says what to do
+
+
+def test_pdf_without_pages(tmp_path: Path) -> None:
+    path = tmp_path / "nopages.pdf"
+    with path.open("wb") as handle:
+        PdfWriter().write(handle)
+    with pytest.raises(DocumentError, match="no pages"):
+        open_pdf(path)
+
+
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-256"])
+def test_password_protected(tmp_path: Path, algorithm: str) -> None:
+    path = encrypt(make_pdf(tmp_path / "plain.pdf"), tmp_path / "locked.pdf", "secret", algorithm)
+    with pytest.raises(EncryptedDocumentError) as info:
+        open_pdf(path)
+    text = str(info.value)
+    assert "locked.pdf" in text
+    assert "password" in text
+    assert "qpdf --decrypt --password=PASSWORD in.pdf out.pdf" in text
+    assert info.value.exit_code is ExitCode.BAD_DOCUMENT
+
+
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+def test_empty_user_password_is_opened(tmp_path: Path, algorithm: str) -> None:
+    plain = make_pdf(tmp_path / "plain.pdf", 2, text="Secret minutes")
+    path = encrypt(plain, tmp_path / "owner-only.pdf", "", algorithm)
+    reader = open_pdf(path)
+    assert len(reader.pages) == 2
+    assert "Secret minutes page 2" in reader.pages[1].extract_text()
+    # The decrypted pages can be assembled into an unencrypted pack.
+    out = tmp_path / "pack.pdf"
+    spec = PackSpec(
+        pages=[PackPage(reader, 0), PackPage(reader, 1)],
+        bookmarks=[],
+        link_targets={},
+        metadata=PackMetadata("t", "s", "a"),
+    )
+    write_pack(spec, out)
+    result = PdfReader(out)
+    assert not result.is_encrypted
+    assert "Secret minutes page 1" in result.pages[0].extract_text()
+
+
+def test_repaired_cross_reference_table_is_noted(tmp_path: Path) -> None:
+    data = make_pdf(tmp_path / "good.pdf", 2).read_bytes()
+    start = data.rindex(b"startxref")
+    broken = data[:start] + b"startxref\n999999\n%%EOF\n"  # wrong xref offset
+    path = tmp_path / "badxref.pdf"
+    path.write_bytes(broken)
+    reader = open_pdf(path)
+    assert len(reader.pages) == 2
+    assert reader.notes  # pypdf's repair is recorded, not printed
+
+
+def _corpus_pdf() -> bytes:
+    buffer = io.BytesIO()
+    c = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    for n in range(2):
+        c.drawString(72, 720, f"page {n + 1}")
+        c.bookmarkPage(f"p{n}")
+        c.addOutlineEntry(f"Heading {n}", f"p{n}")
+        c.showPage()
+    c.save()
+    return buffer.getvalue()
+
+
+_GOOD = _corpus_pdf()
+
+
+@settings(
+    max_examples=int(os.environ.get("PACKBUILDER_FUZZ_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    cut=st.integers(min_value=0, max_value=len(_GOOD)),
+    flips=st.lists(st.tuples(st.integers(0, len(_GOOD) - 1), st.integers(0, 255)), max_size=4),
+)
+def test_damaged_input_never_escapes_as_a_pypdf_error(
+    tmp_path: Path, cut: int, flips: list[tuple[int, int]]
+) -> None:
+    data = bytearray(_GOOD)
+    for offset, value in flips:
+        data[offset] = value
+    path = tmp_path / "fuzz.pdf"
+    path.write_bytes(bytes(data[:cut]) if cut < len(data) else bytes(data))
+    try:
+        reader = open_pdf(path)
+    except DocumentError:
+        return
+    count = len(reader.pages)
+    spec = PackSpec(
+        pages=[PackPage(reader, i) for i in range(count)],
+        bookmarks=[Bookmark("Paper", 0, imported=[(reader, {i: i for i in range(count)})])],
+        link_targets={},
+        metadata=PackMetadata("t", "s", "a"),
+    )
+    with contextlib.suppress(DocumentError):
+        write_pack(spec, tmp_path / "out.pdf")

@@ -1,0 +1,539 @@
+"""Build the Word templates clerks edit: ``templates/agenda.docx`` and ``templates/report.docx``.
+
+Run from the repository root::
+
+    python tools/make_templates.py [--out templates]
+
+The templates are ordinary Word documents with docxtpl (Jinja) tags; the
+variables they may use are listed in :mod:`packbuilder.render`. The layout
+follows the reference pack (Middlesbrough Council, Overview and Scrutiny Board,
+11 May 2022): A4 portrait, Arial (Liberation Sans when converted on Linux),
+black text, no page-number footer. The bottom margin (2.5 cm) is left clear
+because the pack builder stamps "Page N" at the foot of every page itself.
+
+Tag conventions used here (so that clerks can copy them):
+
+* ``{{ meeting.venue }}`` prints a value (escaped: "R&D <draft>" stays as written);
+* ``{%p for para in report.purpose|paragraphs %}`` / ``{{ para }}`` /
+  ``{%p endfor %}``, each in a paragraph of its own, repeat a paragraph for
+  every paragraph of a field (a field is a string, or a list of strings);
+* ``{%tr for item in items %}`` / ``{%tr endfor %}`` in rows of their own
+  repeat the table row between them;
+* ``{{r item.pages_link }}`` inserts rich text (here: the page range as a link).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+FONT = "Arial"
+BODY_SIZE = 12
+TEXT_WIDTH_CM = 17.0  # A4 (21 cm) less 2 cm margins each side
+SHADE = "D9D9D9"
+# Fixed document properties, so the same script always writes the same parts.
+FIXED_TIME = dt.datetime(2022, 1, 1, tzinfo=dt.UTC)
+
+
+# --- low-level helpers -------------------------------------------------------------------
+
+
+def _clear(element, tag: str) -> None:
+    for child in element.findall(qn(tag)):
+        element.remove(child)
+
+
+def _set_run_props(
+    rpr,
+    *,
+    size: float | None = None,
+    bold: bool | None = None,
+    italic: bool | None = None,
+    font: str | None = FONT,
+    lang: str | None = None,
+) -> None:
+    """Set fonts (no theme fonts), black colour, size, bold and italic on an ``w:rPr``."""
+    if font:
+        _clear(rpr, "w:rFonts")
+        fonts = OxmlElement("w:rFonts")
+        for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            fonts.set(qn(attr), font)
+        rpr.insert(0, fonts)
+    for tag, value in (("w:b", bold), ("w:bCs", bold), ("w:i", italic), ("w:iCs", italic)):
+        if value is None:
+            continue
+        _clear(rpr, tag)
+        element = OxmlElement(tag)
+        if not value:
+            element.set(qn("w:val"), "0")
+        rpr.append(element)
+    _clear(rpr, "w:color")
+    color = OxmlElement("w:color")
+    color.set(qn("w:val"), "000000")
+    rpr.append(color)
+    if size is not None:
+        for tag in ("w:sz", "w:szCs"):
+            _clear(rpr, tag)
+            element = OxmlElement(tag)
+            element.set(qn("w:val"), str(int(size * 2)))
+            rpr.append(element)
+    if lang:
+        _clear(rpr, "w:lang")
+        element = OxmlElement("w:lang")
+        element.set(qn("w:val"), lang)
+        element.set(qn("w:eastAsia"), lang)
+        element.set(qn("w:bidi"), "ar-SA")
+        rpr.append(element)
+
+
+def _style(
+    doc,
+    name: str,
+    *,
+    base: str | None = "Normal",
+    size: float = BODY_SIZE,
+    bold: bool = False,
+    italic: bool = False,
+    before: float = 0,
+    after: float = 0,
+    align=None,
+    keep_next: bool = False,
+    outline: int | None = None,
+):
+    """Create (or reset) a paragraph style with explicit, theme-free formatting."""
+    styles = doc.styles
+    try:
+        style = styles[name]
+    except KeyError:
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    if base:
+        style.base_style = styles[base]
+    style.hidden = False
+    style.quick_style = True
+    _set_run_props(style.element.get_or_add_rPr(), size=size, bold=bold, italic=italic)
+    fmt = style.paragraph_format
+    fmt.space_before = Pt(before)
+    fmt.space_after = Pt(after)
+    fmt.line_spacing = 1.0
+    fmt.keep_with_next = keep_next
+    fmt.widow_control = True
+    if align is not None:
+        fmt.alignment = align
+    ppr = style.element.get_or_add_pPr()
+    _clear(ppr, "w:outlineLvl")
+    _clear(ppr, "w:pBdr")
+    if outline is not None:
+        level = OxmlElement("w:outlineLvl")
+        level.set(qn("w:val"), str(outline))
+        ppr.append(level)
+    return style
+
+
+def _base_document(title: str, subject: str):
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.top_margin = Cm(2.0)
+    section.bottom_margin = Cm(2.5)  # clear space for the "Page N" stamp
+    section.left_margin = section.right_margin = Cm(2.0)
+    section.header_distance = Cm(1.0)
+    section.footer_distance = Cm(1.0)
+
+    # Document defaults: Arial 12 pt, British English, no theme fonts.
+    rpr_default = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+    _set_run_props(rpr_default.find(qn("w:rPr")), size=BODY_SIZE, lang="en-GB")
+    ppr_default = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:pPrDefault"))
+    if ppr_default is not None:
+        ppr = ppr_default.find(qn("w:pPr"))
+        if ppr is not None:
+            _clear(ppr, "w:spacing")
+
+    _style(doc, "Normal", base=None)
+    _style(doc, "Body Text", after=8)
+    _style(doc, "Table Text")
+    _style(doc, "Table Heading", bold=True)
+    _style(doc, "Title", size=20, bold=True, after=18, outline=0)
+    _style(doc, "Heading 1", size=13, bold=True, before=12, after=6, keep_next=True, outline=0)
+    _style(doc, "Heading 2", size=12, bold=True, before=6, after=4, keep_next=True, outline=1)
+    _style(doc, "Heading 3", size=12, bold=True, before=6, after=4, keep_next=True, outline=2)
+    # The hyperlink character style Word applies to typed links: keep it plain, so that a
+    # page range that is a link looks like the text around it (as in the reference).
+    try:
+        link = doc.styles["Hyperlink"]
+    except KeyError:
+        link = doc.styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+    _set_run_props(link.element.get_or_add_rPr(), font=None)
+
+    props = doc.core_properties
+    props.title = title
+    props.subject = subject
+    props.author = "packbuilder"
+    props.last_modified_by = "packbuilder"
+    props.language = "en-GB"
+    props.revision = 1
+    props.created = props.modified = FIXED_TIME
+    # No Jinja tags here: docxtpl renders the document properties too.
+    props.comments = (
+        "Word template with Jinja tags (docxtpl). Edit the layout freely; keep each "
+        "paragraph tag (%p) in a paragraph of its own and each row tag (%tr) in a table "
+        "row of its own. The variables are listed in the packbuilder README."
+    )
+    return doc
+
+
+def _para(container, text: str = "", style: str = "Normal", *, bold=None, italic=None, align=None):
+    paragraph = container.add_paragraph(style=style)
+    if text:
+        run = paragraph.add_run(text)
+        if bold is not None:
+            run.bold = bold
+        if italic is not None:
+            run.italic = italic
+    if align is not None:
+        paragraph.alignment = align
+    return paragraph
+
+
+def _cell_para(cell, text: str = "", style: str = "Table Text", **kwargs):
+    """Write into a table cell: fill its first paragraph while it is empty, then add more."""
+    first = cell.paragraphs[0]
+    if len(cell.paragraphs) == 1 and not first.runs:
+        first.style = cell.part.document.styles[style]
+        if text:
+            run = first.add_run(text)
+            run.bold = kwargs.get("bold")
+            run.italic = kwargs.get("italic")
+        if kwargs.get("align") is not None:
+            first.alignment = kwargs["align"]
+        return first
+    return _para(cell, text, style, **kwargs)
+
+
+def _loop(container, field: str, style: str, *, var: str = "para", empty_style: str | None = None):
+    """``{%p for para in FIELD|paragraphs %}`` / ``{{ para }}`` / ``{%p endfor %}``.
+
+    With ``empty_style`` (for table cells, which need at least one paragraph), an
+    ``{%p else %}`` branch keeps one empty paragraph when the field is empty.
+    """
+    add = _cell_para if hasattr(container, "_tc") else _para
+    add(container, f"{{%p for {var} in {field}|paragraphs %}}", style)
+    _para(container, f"{{{{ {var} }}}}", style)
+    if empty_style:
+        _para(container, "{%p else %}", style)
+        _para(container, "", empty_style)
+    _para(container, "{%p endfor %}", style)
+
+
+def _table(doc, rows: int, widths_cm: list[float], *, borders: bool):
+    table = doc.add_table(rows=rows, cols=len(widths_cm))
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    _clear(tbl_pr, "w:tblStyle")
+    _clear(tbl_pr, "w:tblW")
+    width = OxmlElement("w:tblW")
+    width.set(qn("w:w"), str(int(sum(widths_cm) * 567)))
+    width.set(qn("w:type"), "dxa")
+    tbl_pr.append(width)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    borders_el = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        edge = OxmlElement(f"w:{side}")
+        if borders:
+            edge.set(qn("w:val"), "single")
+            edge.set(qn("w:sz"), "4")
+            edge.set(qn("w:space"), "0")
+            edge.set(qn("w:color"), "000000")
+        else:
+            edge.set(qn("w:val"), "nil")
+        borders_el.append(edge)
+    tbl_pr.append(borders_el)
+    margins = OxmlElement("w:tblCellMar")
+    for side, value in (("top", 40), ("left", 100), ("bottom", 40), ("right", 100)):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), str(value if borders else (0 if side in ("top", "bottom") else 60)))
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    tbl_pr.append(margins)
+    grid = table._tbl.tblGrid
+    for col, width_cm in zip(grid.findall(qn("w:gridCol")), widths_cm, strict=True):
+        col.set(qn("w:w"), str(int(width_cm * 567)))
+    for row in table.rows:
+        for cell, width_cm in zip(row.cells, widths_cm, strict=True):
+            cell.width = Cm(width_cm)
+    return table
+
+
+def _shade(cell, fill: str = SHADE) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    _clear(tc_pr, "w:shd")
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tc_pr.append(shd)
+
+
+def _cant_split(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+
+
+def _repeat_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:tblHeader"))
+
+
+def _keep_table_together(table) -> None:
+    """Keep every row but the last with the next, so a small table is not split."""
+    for row in table.rows[:-1]:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+
+
+# --- the agenda front sheet ---------------------------------------------------------------
+
+
+def build_agenda(path: Path) -> None:
+    doc = _base_document("Agenda front sheet", "packbuilder template: agenda front sheet")
+    _style(doc, "Meeting Detail")
+    _style(doc, "Notice", bold=True, after=10)
+    _style(doc, "Agenda Heading", size=16, bold=True, before=8, after=14, keep_next=True, outline=0)
+    _style(doc, "Agenda Note", italic=True, after=12)
+    _style(doc, "Item Number", bold=True, after=12)
+    _style(doc, "Item Title", bold=True, after=12)
+    _style(doc, "Item Description", after=12)
+    _style(doc, "Item Pages", after=12, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _style(doc, "Signature", keep_next=True)
+    _style(doc, "Section Heading", bold=True, before=0, after=10, keep_next=True, outline=0)
+
+    # Title: the committee (or meeting title) in capitals.
+    _para(doc, "{{ meeting.title|upper }}", "Title")
+
+    details = _table(doc, 3, [2.5, TEXT_WIDTH_CM - 2.5], borders=False)
+    for row, (label, value) in zip(
+        details.rows,
+        [
+            ("Date:", "{{ meeting.date_long }}"),
+            ("Time:", "{{ meeting.time }}"),
+            ("Venue:", "{{ meeting.venue }}"),
+        ],
+        strict=True,
+    ):
+        _cell_para(row.cells[0], label, "Meeting Detail", bold=True)
+        _cell_para(row.cells[1], value, "Meeting Detail")
+    _para(doc, "", "Body Text")
+
+    _loop(doc, "meeting.notices", "Notice", var="notice")
+
+    _para(
+        doc,
+        "{% if pack.revised %}REVISED {% endif %}{{ pack.kind|upper }}",
+        "Agenda Heading",
+    )
+    _para(doc, "{%p if pack.revised %}", "Agenda Note")
+    _para(
+        doc,
+        "This revised {{ pack.kind|lower }}{% if pack.revision %} (revision "
+        "{{ pack.revision }}){% endif %} replaces any earlier version.",
+        "Agenda Note",
+    )
+    _para(doc, "{%p endif %}", "Agenda Note")
+
+    # The items: number | title, description | page range, "To Follow" or nothing.
+    widths = [1.3, TEXT_WIDTH_CM - 1.3 - 2.9, 2.9]
+    items = _table(doc, 3, widths, borders=False)
+    _cell_para(items.rows[0].cells[0], "{%tr for item in items %}", "Table Text")
+    row = items.rows[1]
+    _cant_split(row)
+    _cell_para(row.cells[0], "{{ item.number }}.", "Item Number")
+    _cell_para(row.cells[1], "{{ item.title }}", "Item Title")
+    _loop(row.cells[1], "item.description", "Item Description", var="para")
+    _para(row.cells[1], "{%p if item.exempt_paragraph %}", "Item Description")
+    _para(
+        row.cells[1],
+        "Not for publication by virtue of paragraph {{ item.exempt_paragraph }} of Part 1 "
+        "of Schedule 12A of the Local Government Act 1972.",
+        "Item Description",
+        italic=True,
+    )
+    _para(row.cells[1], "{%p endif %}", "Item Description")
+    _cell_para(row.cells[2], "{{r item.pages_link }}", "Item Pages")
+    _cell_para(items.rows[2].cells[0], "{%tr endfor %}", "Table Text")
+
+    # The signatory, the address and the publication date are kept together.
+    signature = [
+        _para(doc, "", "Signature"),
+        _para(doc, "{{ signatory.name }}", "Signature"),
+        _para(doc, "{{ signatory.title }}", "Signature"),
+        _para(doc, "", "Signature"),
+        _para(doc, "{%p for line in address %}", "Signature"),
+        _para(doc, "{{ line }}", "Signature"),
+        _para(doc, "{%p endfor %}", "Signature"),
+        _para(doc, "{{ meeting.published_long }}", "Normal"),
+    ]
+    signature[-1].paragraph_format.keep_with_next = False
+    _para(doc, "", "Body Text")
+    _para(doc, "", "Body Text")
+
+    _para(doc, "MEMBERSHIP", "Section Heading")
+    _para(doc, "{{ membership }}", "Body Text")
+    _para(doc, "", "Body Text")
+
+    _para(doc, "Assistance in accessing information", "Section Heading")
+    _para(
+        doc,
+        "Should you have any queries on accessing the Agenda and associated information "
+        "please contact "
+        '{{ [contact.name, contact.phone, contact.email]|select|join(", ") }}',
+        "Body Text",
+    )
+    doc.save(path)
+
+
+# --- the cover report ---------------------------------------------------------------------
+
+
+def build_report(path: Path) -> None:
+    doc = _base_document("Cover report", "packbuilder template: cover report")
+    _style(doc, "Council Name", size=14, bold=True, after=12, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _style(doc, "Contact Line")
+
+    _para(doc, "{{ body|upper }}", "Council Name")
+
+    # Report of / Submitted to / Subject.
+    head = _table(doc, 3, [4.0, TEXT_WIDTH_CM - 4.0], borders=True)
+    for row, (label, field) in zip(
+        head.rows,
+        [
+            ("Report of:", "report.report_of"),
+            ("Submitted to:", "report.submitted_to"),
+            ("Subject:", "report.subject"),
+        ],
+        strict=True,
+    ):
+        _shade(row.cells[0])
+        _cell_para(row.cells[0], label, "Table Heading")
+        _cell_para(row.cells[1], f"{{{{ {field}|lines }}}}", "Table Heading")
+
+    _para(doc, "Summary", "Heading 1")
+    _loop(doc, "report.summary", "Body Text")
+    _para(doc, "Proposed decision(s)", "Heading 2")
+    _loop(doc, "report.proposed_decisions", "Body Text")
+
+    # Report for / Key decision / Confidential / Is the report urgent?
+    quarter = TEXT_WIDTH_CM / 4
+    status = _table(doc, 2, [quarter] * 4, borders=True)
+    for cell, label in zip(
+        status.rows[0].cells,
+        ["Report for:", "Key decision:", "Confidential:", "Is the report urgent?"],
+        strict=True,
+    ):
+        _shade(cell)
+        _cell_para(cell, label, "Table Heading")
+    for cell, field in zip(
+        status.rows[1].cells,
+        ["report_for", "key_decision", "confidential", "urgent"],
+        strict=True,
+    ):
+        _cell_para(cell, f"{{{{ report.{field}|lines }}}}", "Table Text")
+    _keep_table_together(status)
+    _para(doc, "", "Normal")
+
+    # Contribution to the Strategic Plan: People / Place / Business.
+    third = TEXT_WIDTH_CM / 3
+    plan = _table(doc, 3, [third] * 3, borders=True)
+    merged = plan.rows[0].cells[0].merge(plan.rows[0].cells[2])
+    _shade(merged)
+    _cell_para(merged, "Contribution to delivery of the 2020-23 Strategic Plan", "Table Heading")
+    for cell, label in zip(plan.rows[1].cells, ["People", "Place", "Business"], strict=True):
+        _shade(cell)
+        _cell_para(cell, label, "Table Heading")
+    for cell, field in zip(plan.rows[2].cells, ["people", "place", "business"], strict=True):
+        _loop(cell, f"report.strategic_plan.{field}", "Table Text", empty_style="Table Text")
+    _keep_table_together(plan)
+
+    sections = [
+        ("Ward(s) affected", "report.wards"),
+        ("What is the purpose of this report?", "report.purpose"),
+        ("Why does this report require a Member decision?", "report.why_member_decision"),
+        ("What decision(s) are being asked for?", "report.decisions_asked"),
+        (
+            "Other potential decisions and why these have not been recommended",
+            "report.other_options",
+        ),
+    ]
+    for heading, field in sections:
+        _para(doc, heading, "Heading 1")
+        _loop(doc, field, "Body Text")
+
+    _para(doc, "Impact(s) of recommended decision(s)", "Heading 1")
+    for heading, field in [
+        ("Legal", "legal"),
+        ("Financial", "financial"),
+        ("Policy Framework", "policy_framework"),
+        ("Equality and Diversity", "equality"),
+        ("Risk", "risk"),
+    ]:
+        _para(doc, heading, "Heading 2")
+        _loop(doc, f"report.impacts.{field}", "Body Text")
+
+    for heading, field in [
+        ("Actions to be taken to implement the decision(s)", "report.actions"),
+        ("Appendices", "report.appendices"),
+        ("Background papers", "report.background_papers"),
+    ]:
+        _para(doc, heading, "Heading 1")
+        _loop(doc, field, "Body Text")
+
+    _para(doc, "", "Contact Line")
+    contact = _para(doc, "", "Contact Line")
+    contact.add_run("Contact:").bold = True
+    contact.add_run("\t{{ report.contact.name }}")
+    _tab_stop(contact, 2.5)
+    _para(doc, "{%p if report.contact.phone %}", "Contact Line")
+    phone = _para(doc, "", "Contact Line")
+    phone.add_run("Phone:").bold = True
+    phone.add_run("\t{{ report.contact.phone }}")
+    _tab_stop(phone, 2.5)
+    _para(doc, "{%p endif %}", "Contact Line")
+    email = _para(doc, "", "Contact Line")
+    email.add_run("Email:").bold = True
+    email.add_run("\t{{ report.contact.email }}")
+    _tab_stop(email, 2.5)
+    doc.save(path)
+
+
+def _tab_stop(paragraph, position_cm: float) -> None:
+    paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(position_cm))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path(__file__).resolve().parent.parent / "templates",
+        help="folder to write agenda.docx and report.docx to (default: templates/)",
+    )
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    build_agenda(args.out / "agenda.docx")
+    build_report(args.out / "report.docx")
+    print(f"wrote {args.out / 'agenda.docx'} and {args.out / 'report.docx'}")
+
+
+if __name__ == "__main__":
+    main()
