@@ -15,6 +15,7 @@ import pytest
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
+    BooleanObject,
     DecodedStreamObject,
     DictionaryObject,
     FloatObject,
@@ -579,9 +580,7 @@ def test_metadata(built: Built) -> None:
     assert "/CreationDate" not in meta and "/ModDate" not in meta
     root = built.reader.root_object
     assert root["/Lang"] == "en-GB"
-    assert root["/ViewerPreferences"]["/DisplayDocTitle"] is True or bool(
-        root["/ViewerPreferences"]["/DisplayDocTitle"]
-    )
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"] == BooleanObject(True)
     assert len(built.reader.trailer["/ID"]) == 2
 
 

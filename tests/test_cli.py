@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from click.testing import CliRunner
-from test_definition import MEETING, write_meeting
 
 from packbuilder.cli import main
+
+from test_definition import MEETING, write_meeting
 
 
 def run(*args: str, env: dict[str, str] | None = None):

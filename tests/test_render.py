@@ -14,12 +14,13 @@ from pathlib import Path
 import jinja2
 import pytest
 import yaml
-from conftest import ITEM4_REPORT_FIELDS, REFERENCE_ITEM_PAGES, ROOT
 from docx import Document as WordDocument
 
 from packbuilder import render
 from packbuilder.exceptions import ExitCode, InputError, TemplateError
 from packbuilder.model import ItemStatus, ReportSource
+
+from conftest import ITEM4_REPORT_FIELDS, REFERENCE_ITEM_PAGES, ROOT
 
 AGENDA = ROOT / "templates" / "agenda.docx"
 REPORT = ROOT / "templates" / "report.docx"

@@ -25,6 +25,7 @@ from .manifest import build_manifest, item_pdf_name, read_manifest, write_manife
 from .model import Meeting
 from .outputs import MANIFEST, check_output_dir, discard, make_staging_dir, publish, recover
 from .packplan import build_pack_spec
+from .render import render_agenda
 
 Progress = Callable[[str], None]
 
@@ -151,7 +152,15 @@ def _build_into(
     extracts[staging / "agenda.pdf"] = (front.layout.front.first, front.layout.front.last)
     (staging / "items").mkdir(exist_ok=True)
     write_pack(spec, staging / PACK_FILE, extracts=extracts)
-    shutil.copyfile(front.docx, staging / "agenda.docx")
+    render_agenda(
+        meeting.committee.templates.agenda,
+        meeting,
+        front.item_pages,
+        staging / "agenda.docx",
+        kind=kind,
+        revised=meeting.revision is not None,
+        links=False,
+    )
 
     outputs = {PACK_FILE: staging / PACK_FILE, "agenda.docx": staging / "agenda.docx"}
     outputs["agenda.pdf"] = staging / "agenda.pdf"

@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import math
 import re
 import zlib
 from collections.abc import Iterable, Mapping
@@ -165,6 +166,12 @@ def write_pack(
     if total == 0:
         raise ValueError("a pack has at least one page")
     _check_pages(spec.pages, spec.bookmarks, spec.link_targets)
+    try:
+        spec.stamp_format.format(n=total, total=total)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValueError(
+            f"stamp_format {spec.stamp_format!r}: use {{n}} and {{total}} only"
+        ) from exc
     data = _PackWriter(
         spec.pages,
         first_number=1,
@@ -564,9 +571,10 @@ class _PackWriter:
             return self._build()
         except _READ_ERRORS as exc:
             names = sorted({_source_name(r) for r in self.readers.values()})
+            path = getattr(self.current, "path", None)
             raise DocumentError(
                 f"the papers cannot be assembled: {_describe(exc)}",
-                where=self.current and str(getattr(self.current, "path", "") or "") or None,
+                where=str(path) if path else None,
                 hint=f"one of these is damaged: {', '.join(names)}; open it in a PDF viewer "
                 "and save or print it to a new PDF, or repair it with: qpdf in.pdf repaired.pdf",
             ) from None
@@ -1229,6 +1237,8 @@ def _box(value: Any) -> tuple[float, float, float, float] | None:
     try:
         x0, y0, x1, y1 = (float(_resolve(v)) for v in box)
     except (TypeError, ValueError):
+        return None
+    if not all(math.isfinite(v) and abs(v) < 1e7 for v in (x0, y0, x1, y1)):
         return None
     x0, x1 = min(x0, x1), max(x0, x1)
     y0, y1 = min(y0, y1), max(y0, y1)
