@@ -46,9 +46,7 @@ The agenda context (``templates/agenda.docx``)
     ``Withdrawn`` or empty), ``pages_link`` (the same text as rich text for
     ``{{r item.pages_link }}``; a page range is a link to ``LINK_PREFIX`` plus
     the item number, which the assembler turns into a link to the item's first
-    page. LibreOffice 7.4 headless does not export text hyperlinks to PDF, so
-    the rich text also carries an invisible picture, behind the range and
-    linked to the same address, whose link LibreOffice does export),
+    page, in the character style ``Hyperlink``),
     ``status`` (``normal``, ``to-follow``, ``withdrawn``) and
     ``exempt_paragraph`` (the Schedule 12A paragraph, or none);
 ``signatory``
@@ -85,16 +83,14 @@ Fields not listed here may be added to the YAML and used in a template.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import struct
 import zipfile
-import zlib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate, RichText
 from lxml import etree
@@ -106,9 +102,14 @@ from .model import AgendaItem, Document, ItemStatus, Meeting, ReportSource
 LINK_PREFIX = "https://packbuilder.invalid/item/"
 """Agenda page ranges link to this plus the item number; the assembler makes them internal."""
 
-LINK_BOX_WIDTH_CM = 2.5
-LINK_BOX_HEIGHT_CM = 0.5
-"""Size of the clickable area laid over a page range (right-aligned in its column)."""
+LINK_STYLE = "Hyperlink"
+"""The character style of the agenda's page-range links (Word's own link style).
+
+LibreOffice (7.4) exports a text hyperlink as a PDF link only when its run has
+a character style defined in the document; the templates define this one as
+plain text, so a range looks like the reference, and rendering adds it to a
+template that lacks it.
+"""
 
 TO_FOLLOW = "To Follow"
 WITHDRAWN = "Withdrawn"
@@ -294,14 +295,13 @@ def build_agenda_context(
     kind: str = "Agenda",
     revised: bool = False,
     url_id: Callable[[str], str] | None = None,
-    link_box: Callable[[str, str], str] | None = None,
+    link_style: str | None = None,
 ) -> dict[str, Any]:
     """The variables of the agenda template (listed in the module docstring).
 
     ``url_id`` registers a hyperlink target in the document and returns its
-    relationship id; without it page ranges are plain text. ``link_box``, given
-    the relationship id and the item number, returns the XML of a run to put
-    before the range text (see :func:`_link_box_xml`).
+    relationship id; without it page ranges are plain text. ``link_style`` is
+    the style id of the links' character style.
     """
     committee = meeting.committee
     items = []
@@ -310,9 +310,7 @@ def build_agenda_context(
         is_range = item.status is ItemStatus.NORMAL and item.number in item_pages
         if is_range and url_id is not None:
             rel_id = url_id(LINK_PREFIX + item.number)
-            link = RichText(pages, url_id=rel_id)
-            if link_box is not None:
-                link.xml = link_box(rel_id, item.number) + link.xml
+            link = RichText(pages, url_id=rel_id, style=link_style)
         else:
             link = RichText(pages)
         items.append(
@@ -417,16 +415,12 @@ def render_agenda(
     pack's pages; without, they are plain text (for the published .docx).
     """
     tpl = _open(template)
-    url_id = link_box = None
+    url_id = link_style = None
     if links:
-        image_id, _image = tpl.docx.part.get_or_add_image(io.BytesIO(_TRANSPARENT_PNG))
         url_id = tpl.build_url_id
-
-        def link_box(rel_id: str, number: str) -> str:
-            return _link_box_xml(rel_id, image_id, number)
-
+        link_style = _character_style_id(tpl, LINK_STYLE)
     context = build_agenda_context(
-        meeting, item_pages, kind=kind, revised=revised, url_id=url_id, link_box=link_box
+        meeting, item_pages, kind=kind, revised=revised, url_id=url_id, link_style=link_style
     )
     title = f"{meeting.display_title} – {kind} – {short_date(meeting.date)}"
     _render(tpl, template, context, out, title=title, language=meeting.committee.language)
@@ -451,67 +445,14 @@ def render_report(
     )
 
 
-def _png(width: int, height: int) -> bytes:
-    """A fully transparent RGBA PNG."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    rows = b"".join(b"\x00" + b"\x00\x00\x00\x00" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows, 9))
-        + chunk(b"IEND", b"")
-    )
-
-
-_TRANSPARENT_PNG = _png(8, 2)
-_EMU_PER_CM = 360000
-_NS_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-_NS_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-_NS_PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
-
-
-def _link_box_xml(rel_id: str, image_id: str, number: str) -> str:
-    """A run holding an invisible picture, behind the text, that links to ``rel_id``.
-
-    LibreOffice (7.4, headless) does not export text hyperlinks as PDF link
-    annotations, but it does export a picture's hyperlink. The picture is
-    transparent, floats behind the text at the right of the column on the
-    range's first line, so the PDF gets a link annotation over the range.
-    """
-    cx = int(LINK_BOX_WIDTH_CM * _EMU_PER_CM)
-    cy = int(LINK_BOX_HEIGHT_CM * _EMU_PER_CM)
-    name = f"Link to item {number}"
-    return (
-        "<w:r><w:drawing>"
-        f'<wp:anchor xmlns:wp="{_NS_WP}" distT="0" distB="0" distL="0" distR="0" '
-        'simplePos="0" relativeHeight="1" behindDoc="1" locked="1" layoutInCell="1" '
-        'allowOverlap="1">'
-        '<wp:simplePos x="0" y="0"/>'
-        '<wp:positionH relativeFrom="column"><wp:align>right</wp:align></wp:positionH>'
-        '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
-        f'<wp:extent cx="{cx}" cy="{cy}"/>'
-        '<wp:effectExtent l="0" t="0" r="0" b="0"/>'
-        "<wp:wrapNone/>"
-        f'<wp:docPr id="1" name="{name}" descr="">'
-        f'<a:hlinkClick xmlns:a="{_NS_A}" r:id="{rel_id}"/>'
-        "</wp:docPr>"
-        "<wp:cNvGraphicFramePr/>"
-        f'<a:graphic xmlns:a="{_NS_A}">'
-        f'<a:graphicData uri="{_NS_PIC}">'
-        f'<pic:pic xmlns:pic="{_NS_PIC}">'
-        f'<pic:nvPicPr><pic:cNvPr id="0" name="{name}"/><pic:cNvPicPr/></pic:nvPicPr>'
-        f'<pic:blipFill><a:blip r:embed="{image_id}"/><a:stretch><a:fillRect/></a:stretch>'
-        "</pic:blipFill>"
-        f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
-        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr>'
-        "</pic:pic></a:graphicData></a:graphic>"
-        "</wp:anchor></w:drawing></w:r>"
-    )
+def _character_style_id(tpl: DocxTemplate, name: str) -> str:
+    """The id of the character style ``name``, added (plain) if the template lacks it."""
+    styles = tpl.docx.styles
+    try:
+        style = styles[name]
+    except KeyError:
+        style = styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
+    return style.style_id
 
 
 def _plain(value: Any) -> str:
