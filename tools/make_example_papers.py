@@ -6,11 +6,10 @@ Middlesbrough Council Overview and Scrutiny Board pack of 11 May 2022. Its
 papers are rebuilt here from the extracted text of that pack
 (``../shared/reference/000_a8f1c668ffb4878f.txt``, beside the repository) as
 real Word documents made with python-docx: Heading 1/2/3 styles (LibreOffice
-exports them as PDF bookmarks), real tables (the forward work programme's
-header row is a Word table header row that repeats on every page), and
-explicit page breaks. The papers the meeting lists as PDFs are converted with
-LibreOffice; the .docx papers are converted by the pack builder at build time
-(the script converts them too, to check them).
+exports them as PDF bookmarks), real tables, and explicit page breaks. The
+papers the meeting lists as PDFs are converted with LibreOffice; the .docx
+papers are converted by the pack builder at build time (the script converts
+them too, to check them).
 
 Every page start is fixed (``page_break_before`` on the paragraph that opens
 the page, following the original's page boundaries where the text shows them:
@@ -21,7 +20,6 @@ are right:
 ====================================================  ==========  =====
 file (meetings/papers/)                               format      pages
 ====================================================  ==========  =====
-item04-appendix-a-forward-work-programme.pdf          PDF, A4 L       5
 item05-executive-member-update.docx                   .docx           4
 item08-addendum.docx                                  .docx          11
 item08-final-report-sufficiency-and-permanency.pdf    PDF            55
@@ -29,9 +27,8 @@ item09-final-report-locality-working.pdf              PDF            34
 ====================================================  ==========  =====
 
 Every output is checked after conversion: page count, every planned page break
-used, the forward plan's entries on their pages with the header repeated, the
-CONTENTS page references against the pages the headings land on (read from
-the PDF outline). Any mismatch is fatal (exit status 1, nothing written for
+used, the CONTENTS page references against the pages the headings land on (read from the
+PDF outline). Any mismatch is fatal (exit status 1, nothing written for
 that paper).
 
 The extracted text's artefacts are dropped: ``**bold**`` becomes bold runs,
@@ -59,7 +56,6 @@ import argparse
 import datetime as _dt
 import hashlib
 import io
-import math
 import re
 import shutil
 import subprocess
@@ -879,181 +875,6 @@ class Built:
 
 
 # --------------------------------------------------------------------------------------
-# Item 4, Appendix A: the Executive Forward Work Programme (A4 landscape table)
-# --------------------------------------------------------------------------------------
-
-FWP_HEADER = [
-    "Ref No. / Ward",
-    "Subject / Decision",
-    "Decision Maker and Decision Due Date",
-    "Key / PFP",
-    "Likely Exemption",
-    "Background documents",
-    "Member / Officer Contact",
-]
-# Each entry's subject title (bold in the programme), which the decision sought follows.
-FWP_SUBJECTS = {
-    "1012891": "50 Futures Expansion Update",
-    "1012892": "Enhanced Youth Service",
-    "1011309": "Paper-lite Meetings",
-    "12767": "Tree Maintenance",
-    "I012768": "Locality Working - Evaluation and Next Steps",
-    "I012901": "Strategic Plan 2021-2024 - Progress at Year End 2021/22",
-    "I012273": "Tees Valley Energy Recovery Facility Local Authority Special Purpose Vehicle",
-    "I013016": "Economic Development, Environment and Infrastructure Scrutiny Panel's Final "
-    "Report - Green Strategy - Service Response",
-    "I012904": "Annual Equality and Inclusion Report 2021 (Date TBA - July 22)",
-    "I011678": "Transporter Bridge Update",
-    "I012902": "Strategic Plan 2021-2024 – Progress at End of Quarter 1 2022/23",
-    "I013004": "Adoption of Stainsby Country Park and Masterplan",
-    "1012073": "Strategic Housing Site Disposals",
-    "1012243": "Middlehaven - Electricity Reinforcement Works",
-}
-# The entries that open pages 2-5. The published programme let rows break across pages;
-# here rows never split, so each page ends before the entry the original split.
-FWP_PAGE_OPENERS = ["12767", "I012273", "I011678", "1012073"]
-FWP_WIDTHS = [2.9, 7.6, 3.4, 3.9, 2.3, 2.6, 4.4]  # cm, 27.1 = 29.7 - 2 x 1.3
-FWP_PT = 10
-FWP_BODY_CM = 21.0 - 1.5 - 2.0  # page height less top and bottom margins
-FWP_HEADER_CM = 1.4
-FWP_TITLE_CM = 1.1
-FWP_PORTFOLIO_CM = 0.8
-
-
-def fwp_entries(ref: Reference) -> list[tuple[str, object]]:
-    """Lines 134-163 as ("portfolio", name) and ("entry", 7 cells) in order.
-
-    A row the published PDF split across a page arrives as a continuation line (empty
-    first cell, or the rest of a wards list starting "; "); it is joined back to its
-    entry. The repeated header rows and the pack's page stamp ("Page 9") are dropped.
-    """
-    out: list[tuple[str, object]] = []
-    for n in range(134, 164):
-        line = ref(n)
-        if not line.strip():
-            continue
-        cells = [c.strip() for c in line.split("\t")] + [""] * 7
-        cells = cells[:7]
-        if cells[0] == FWP_HEADER[0]:
-            continue
-        if cells[0] and not any(cells[1:]):
-            out.append(("portfolio", cells[0]))
-            continue
-        cells[0] = re.sub(r"\s*Page \d+$", "", cells[0])
-        if not cells[0] or cells[0].startswith(";"):
-            prev = out[-1][1]
-            out[-1] = (
-                "entry",
-                [
-                    a if not b else a + b if b.startswith(";") else f"{a} {b}"
-                    for a, b in zip(prev, cells, strict=True)
-                ],
-            )
-        else:
-            out.append(("entry", cells))
-    return out
-
-
-def _fwp_cells(cells: list[str]) -> tuple[str, list[str]]:
-    ref_ward, subject, maker, key, exemption, background, contact = cells
-    refno, _, wards = ref_ward.partition(" ")
-    title = FWP_SUBJECTS.get(refno)
-    if title is None or not subject.startswith(title):
-        raise PaperError(f"forward plan entry {refno}: subject title not recognised")
-    decision = subject[len(title) :].strip()
-    due = re.match(r"^(.*?)\s*(\d{1,2} \w{3} \d{4})$", maker)
-    return refno, [
-        f"**{refno}**\n{wards}".rstrip(),
-        f"**{title}**\n{decision}".rstrip(),
-        f"{due.group(1)}\n{due.group(2)}" if due else maker,
-        re.sub(r"^KEY\s+", "**KEY**\n", key),
-        exemption,
-        background,
-        re.sub(r"\s*<i>(.*?)</i>", r"\n<i>\1</i>", contact),
-    ]
-
-
-def _estimate_cm(cells: list[str], widths: list[float], pt: float) -> float:
-    """A generous estimate of a row's height: Arial averages under 0.5 em a character."""
-    tallest = 0.0
-    for text, width in zip(cells, widths, strict=True):
-        per_line = max(1, int((width - 0.3) / 2.54 * 72 / (0.53 * pt)))
-        lines = sum(max(1, math.ceil(len(plain(p)) / per_line)) for p in text.split("\n"))
-        tallest = max(tallest, lines * pt * 1.17 / 72 * 2.54 + 0.1 * text.count("\n"))
-    return tallest + 0.3
-
-
-def build_fwp(ref: Reference) -> Built:
-    doc = new_document(
-        "Appendix A - Executive Forward Work Programme",
-        body_pt=FWP_PT,
-        landscape=True,
-        margins=(1.5, 1.3, 2.0, 1.3),
-    )
-    par = doc.add_paragraph()
-    par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    par.paragraph_format.space_after = Pt(6)
-    add_runs(par, ref(132, "APPENDIX A"), bold=True, size=14)
-    t = doc.add_table(rows=1, cols=7)
-    t.style = "Table Grid"
-    _cell_margins(t, top=0.08, bottom=0.08, left=0.12, right=0.12)
-    _row(t.rows[0], header=True, height_cm=FWP_HEADER_CM)
-    for cell, text in zip(t.rows[0].cells, FWP_HEADER, strict=True):
-        _cell_text(cell, text, size=FWP_PT, bold=True)
-        _shade(cell, "D9D9D9")
-    layout = []  # (row, page, natural height estimate or None for a portfolio row)
-    page, expected = 1, {}
-    for kind, data in fwp_entries(ref):
-        row = t.add_row()
-        if kind == "portfolio":
-            cell = row.cells[0].merge(row.cells[6])
-            _cell_text(cell, data, size=FWP_PT, bold=True)
-            _shade(cell, "F2F2F2")
-            layout.append([row, None, None])
-            continue
-        refno, cells = _fwp_cells(data)
-        if refno in FWP_PAGE_OPENERS:
-            page += 1
-        expected[refno] = page
-        for cell, text in zip(row.cells, cells, strict=True):
-            _cell_text(cell, text, size=FWP_PT, after=3)
-        layout.append([row, page, _estimate_cm(cells, FWP_WIDTHS, FWP_PT)])
-    if len(expected) != len(FWP_SUBJECTS):
-        raise PaperError(f"forward plan: {len(expected)} entries, expected {len(FWP_SUBJECTS)}")
-    for i, item in enumerate(layout):  # a portfolio heading goes with the entry below it
-        if item[1] is None:
-            item[1] = next(p for _r, p, _e in layout[i:] if p is not None)
-    _widths(t, FWP_WIDTHS)
-    # Rows are "at least" as tall as set, and set no shorter than their content, so each
-    # page's rows fill it to within 0.6 cm and the next entry has to start a new page.
-    last = max(p for _r, p, _e in layout)
-    for p in range(1, last + 1):
-        rows = [(r, e) for r, pg, e in layout if pg == p]
-        fixed = sum(FWP_PORTFOLIO_CM for _r, e in rows if e is None)
-        need = sum(e for _r, e in rows if e is not None)
-        room = FWP_BODY_CM - FWP_HEADER_CM - (FWP_TITLE_CM if p == 1 else 0) - fixed - 0.6
-        if need > room:
-            raise PaperError(f"forward plan page {p}: entries need {need:.1f} cm of {room:.1f}")
-        scale = room / need if p < last else 1.0
-        for r, e in rows:
-            _row(r, height_cm=FWP_PORTFOLIO_CM if e is None else e * scale)
-    tail = doc.add_paragraph()
-    tail.paragraph_format.space_after = Pt(0)
-    tail.paragraph_format.line_spacing = Pt(4)
-
-    def check(pdf: Path) -> None:
-        texts = page_texts(pdf)
-        for p, text in enumerate(texts, 1):
-            if _squash(" ".join(FWP_HEADER)) not in _squash(text):
-                raise PaperError(f"forward plan page {p}: the header row is not repeated")
-        for refno, p in expected.items():
-            if refno not in texts[p - 1]:
-                raise PaperError(f"forward plan entry {refno} is not on page {p}")
-
-    return Built(doc, [], [check])
-
-
-# --------------------------------------------------------------------------------------
 # Item 5: Attendance of Executive Members (2-page report + one page per portfolio)
 # --------------------------------------------------------------------------------------
 
@@ -1355,13 +1176,6 @@ class Paper:
 
 
 PAPERS = [
-    Paper(
-        "item04-appendix-a-forward-work-programme",
-        "pdf",
-        5,
-        "Appendix A - Executive Forward Work Programme",
-        build_fwp,
-    ),
     Paper(
         "item05-executive-member-update",
         "docx",
