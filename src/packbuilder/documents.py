@@ -33,6 +33,7 @@ class PreparedDocument:
     pdf: Path
     reader: PdfReader
     indices: list[int]
+    word: Path | None = None  # the .docx converted to ``pdf``, if it was one
 
     @property
     def page_count(self) -> int:
@@ -96,7 +97,9 @@ def prepare_documents(
         if pdf not in readers:
             readers[pdf] = open_pdf(pdf, what=_display_name(document))
         reader = readers[pdf]
-        prepared[key] = PreparedDocument(document, pdf, reader, _select(document, reader))
+        prepared[key] = PreparedDocument(
+            document, pdf, reader, _select(document, reader), word=word_files.get(key)
+        )
     return prepared
 
 
