@@ -197,7 +197,7 @@ def compare_manifests(old: dict[str, Any], new: dict[str, Any]) -> Changes:
             f"{old_meeting.get('date')}, {meeting.get('file')} on {meeting.get('date')})"
         )
     if old.get("kind") != new.get("kind"):
-        changes.notes.append(f"comparing a {old.get('kind')} with a {new.get('kind')}")
+        changes.notes.append(f"comparing the {old.get('kind')} with the {new.get('kind')}")
 
     pairs, added, removed = _match_items(old.get("items", []), new.get("items", []))
     changes.added.extend(_ref(item) for item in added)

@@ -60,6 +60,9 @@ def prepare_documents(
     word_files: dict[DocumentKey, Path] = {}
     pdf_files: dict[DocumentKey, Path] = {}
     reports = workdir / "reports"
+    rendered = [e for e in entries if not isinstance(e[2].source, FileSource)]
+    if rendered:
+        progress(f"Filling {len(rendered)} document(s) from templates (cover reports, tables)")
     for key, item, document in entries:
         source = document.source
         if isinstance(source, ReportSource):

@@ -263,7 +263,11 @@ class MeetingStatus:
             "Late items",
             [
                 f"item {i.number}: {i.title} ({i.why}); "
-                + (f"reason for urgency: {i.urgency_reason}" if i.urgency_reason else "NO REASON")
+                + (
+                    f"reason for urgency: {i.urgency_reason}"
+                    if i.urgency_reason
+                    else "NO reason for urgency recorded"
+                )
                 for i in self.late_items
             ],
             "none",
@@ -276,8 +280,13 @@ class MeetingStatus:
         if problems:
             lines.append(f"{len(problems)} problem(s) to fix:")
             lines += [f"  - {problem}" for problem in problems]
+        elif self.meets_deadline is None:
+            lines.append(f"No problems yet: publish by {_long(self.deadline)}.")
         else:
-            lines.append("No problems: the deadline is met and every late item has a reason.")
+            lines.append(
+                "No problems: publication meets the deadline and no late item lacks "
+                "a reason for urgency."
+            )
         return "\n".join(lines)
 
     # -- text helpers ----------------------------------------------------------------------
@@ -299,8 +308,9 @@ class MeetingStatus:
             state = "MISSED" if self.meets_deadline is False else "not yet"
             return f"not published ({state})"
         verdict = "meets the deadline" if self.meets_deadline else "MISSES the deadline"
+        planned = " (planned)" if self.published > self.today else ""
         return (
-            f"{_long(self.published)}: {self.clear_days_at_publication} clear "
+            f"{_long(self.published)}{planned}: {self.clear_days_at_publication} clear "
             f"{_day_word(self.counting)} before the meeting, {verdict}"
         )
 
