@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .dates import clear_days_between, latest_publication_date
+from .dates import clear_days_between, is_working_day, latest_publication_date
 from .model import AgendaItem, DayCounting, FileSource, ForwardPlanSource, ItemStatus, Meeting
 
 
@@ -356,6 +356,14 @@ def meeting_status(
         if why:
             late.append(LateItem(item.number, item.title, why, item.added, item.urgency_reason))
     notes = []
+    if rule.counting is DayCounting.WORKING and not is_working_day(deadline):
+        last = deadline
+        while not is_working_day(last):
+            last -= dt.timedelta(days=1)
+        notes.append(
+            f"the deadline falls on a {'weekend' if deadline.weekday() >= 5 else 'bank holiday'}; "
+            f"the last working day before it is {_long(last)}"
+        )
     if today >= meeting.date:
         notes.append(
             "the meeting is today" if today == meeting.date else "the meeting has taken place"
