@@ -53,13 +53,12 @@ def write_minutes(path: Path, paragraphs: int = 60) -> Path:
 
 
 def minutes_arrive(meeting: Path) -> Path:
-    """Item 3's minutes arrive as a Word document: its status becomes normal."""
+    """Item 3's minutes arrive as the Word document the meeting file expects; the clerk
+    deletes its 'status: to-follow' line."""
     write_minutes(meeting.parent / "papers" / "item03-minutes.docx")
     text = meeting.read_text(encoding="utf-8")
     assert TO_FOLLOW in text
-    meeting.write_text(
-        text.replace(TO_FOLLOW, "    papers: [papers/item03-minutes.docx]\n"), encoding="utf-8"
-    )
+    meeting.write_text(text.replace(TO_FOLLOW, ""), encoding="utf-8")  # its paper is named
     return meeting
 
 

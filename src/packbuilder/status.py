@@ -423,8 +423,8 @@ def _paper_states(item: AgendaItem, base: Path) -> tuple[PaperState, ...]:
 
 def _shown(path: Path, base: Path) -> str:
     try:
-        return path.relative_to(base).as_posix()
-    except ValueError:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except (ValueError, OSError):
         return str(path)
 
 
