@@ -295,3 +295,4 @@ def test_rebuild_prints_what_changed_and_progress_only_when_asked(example):
     assert quiet.stderr == ""
     assert "converted 0 document(s)" in quiet.stdout
     assert "Changes to the agenda" not in quiet.stdout  # nothing changed this time
+    assert "No changes to the items, papers or page numbers since the last build." in quiet.stdout

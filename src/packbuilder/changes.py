@@ -83,7 +83,7 @@ class Changes:
 
     kind: str
     title: str
-    date: str
+    date: str  # the meeting's date, YYYY-MM-DD
     old_revision: int | None = None
     new_revision: int | None = None
     old_pages: int = 0
@@ -138,7 +138,7 @@ class Changes:
 
     def text(self) -> str:
         """The changes as a clerk pastes them into an email to members."""
-        head = f"Changes to the {self.kind.lower()} for {self.title}, {self.date}"
+        head = f"Changes to the {self.kind.lower()} for {self.title}, {_long_date(self.date)}"
         if self.new_revision is not None and self.new_revision != self.old_revision:
             head += f" (revision {self.new_revision})"
         lines = [head + ":", ""]
@@ -181,7 +181,7 @@ def compare_manifests(old: dict[str, Any], new: dict[str, Any]) -> Changes:
     changes = Changes(
         kind=str(new.get("kind", "Agenda")),
         title=str(meeting.get("title", "")),
-        date=_long_date(str(meeting.get("date", ""))),
+        date=str(meeting.get("date", "")),
         old_revision=old.get("meeting", {}).get("revision"),
         new_revision=meeting.get("revision"),
         old_pages=int(old.get("pages", 0)),

@@ -38,12 +38,14 @@ def today() -> dt.date:
 
 
 def report_changes(reporter: Reporter, result: api.BuildResult) -> None:
-    """After a rebuild, print what changed since the previous build (when anything did)."""
+    """After a rebuild, print what changed since the previous build, or that nothing did."""
     if result.previous_manifest is None:
         return
     changes = compare_manifests(result.previous_manifest, result.manifest)
     if changes.changed:
         reporter.result("\n" + changes.text().rstrip())
+    else:
+        reporter.result("No changes to the items, papers or page numbers since the last build.")
 
 
 def built_line(result: api.BuildResult) -> str:
