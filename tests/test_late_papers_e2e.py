@@ -135,8 +135,13 @@ def test_a_late_paper_converts_only_itself_and_the_front_sheet(example):
     shutil.copytree(example.out, sent)
     result = example.build()
     assert result.conversions.converted == []  # still nothing: the minutes are not here yet
+    today = dt.date(2022, 5, 2)
+    assert api.status(example.meeting, today, example.out).pack.up_to_date
     minutes_arrive(example.meeting)
+    stale = api.status(example.meeting, today, example.out).pack
+    assert stale.changed_inputs == ("osb-2022-05-11.yaml", "papers/item03-minutes.docx")
     result = example.build()
+    assert api.status(example.meeting, today, example.out).pack.up_to_date
     assert converted_names(result) == ["agenda-1.docx", "item03-minutes.docx"]
     # the cover report and the forward plan table are not filled again; the agenda is
     assert [Path(name).name for name in result.renders.rendered] == ["agenda.docx"] * 2
@@ -296,3 +301,12 @@ def test_rebuild_prints_what_changed_and_progress_only_when_asked(example):
     assert "converted 0 document(s)" in quiet.stdout
     assert "Changes to the agenda" not in quiet.stdout  # nothing changed this time
     assert "No changes to the items, papers or page numbers since the last build." in quiet.stdout
+
+
+def test_status_notices_a_changed_forward_plan_entry(example):
+    entries = example.meeting.parent / "forward-plan" / "entries" / "3-regeneration.yaml"
+    pack = api.status(example.meeting, dt.date(2022, 5, 2), example.out).pack
+    assert pack.up_to_date and pack.pages == 116
+    entries.write_text(entries.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    pack = api.status(example.meeting, dt.date(2022, 5, 2), example.out).pack
+    assert pack.changed_inputs == ("forward-plan/entries/3-regeneration.yaml",)
