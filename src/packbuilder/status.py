@@ -23,7 +23,7 @@ The rules:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -171,7 +171,7 @@ class MeetingStatus:
     missing: tuple[PaperState, ...] = ()
     late_items: tuple[LateItem, ...] = ()
     withdrawn: tuple[tuple[str, str], ...] = ()
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
     pack: PackState | None = None
 
     @property
