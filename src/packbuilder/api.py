@@ -9,23 +9,37 @@ module: ``definition`` (load and validate), ``render`` (Word templates),
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from . import rendercache
 from .assemble import write_pack
+from .changes import Changes, compare_manifests
 from .convert import DEFAULT_TIMEOUT, ConversionCache, ConversionStats, Converter
 from .definition import load_meeting
 from .documents import prepare_documents
+from .exceptions import InputError
 from .frontsheet import build_front_sheet
-from .manifest import build_manifest, item_pdf_name, read_manifest, write_manifest
-from .model import Meeting
+from .manifest import (
+    build_manifest,
+    input_files,
+    item_pdf_name,
+    read_manifest,
+    relative,
+    sha256_file,
+    write_manifest,
+)
+from .model import ItemStatus, Meeting
 from .outputs import MANIFEST, check_output_dir, discard, make_staging_dir, publish, recover
 from .packplan import build_pack_spec
 from .render import render_agenda
+from .rendercache import RenderCache, RenderStats
+from .status import MeetingStatus, meeting_status, pack_state
 
 Progress = Callable[[str], None]
 
@@ -40,6 +54,10 @@ class BuildOptions:
     cache_dir: Path | None = None  # None: no cache
     timeout: float = DEFAULT_TIMEOUT
     progress: Progress | None = None
+    kind: str = "Agenda"  # printed on the front sheet; SUPPLEMENT_KIND for a supplement
+    items: tuple[str, ...] | None = None  # only these item numbers (a supplementary pack)
+    revision: int | None = None  # overrides the meeting file's 'revision:'
+    published: dt.date | None = None  # overrides the meeting file's 'published:'
 
 
 @dataclass
@@ -55,6 +73,7 @@ class BuildResult:
     conversions: ConversionStats
     seconds: float
     files: list[Path] = field(default_factory=list)
+    renders: RenderStats = field(default_factory=RenderStats)
 
 
 def default_output_dir(meeting_path: Path) -> Path:
@@ -67,12 +86,132 @@ def check(meeting_path: Path | str) -> Meeting:
     return load_meeting(meeting_path)
 
 
+# --- late papers: status, supplementary packs, what changed -------------------------------
+
+SUPPLEMENT_KIND = "Supplementary Agenda"
+
+
+def default_supplement_dir(meeting_path: Path) -> Path:
+    """``build/<meeting>-supplement/``: beside the main pack's folder, never inside it."""
+    return Path("build") / f"{meeting_path.stem}-supplement"
+
+
+def status(
+    meeting_path: Path | str, today: dt.date, output_dir: Path | None = None
+) -> MeetingStatus:
+    """Where the meeting stands on ``today``: deadline, papers to follow, late items, and
+    whether its pack (in ``output_dir``, default ``build/<meeting>/``) is up to date."""
+    meeting = load_meeting(meeting_path)
+    folder = Path(output_dir or default_output_dir(meeting.path))
+    base = meeting.path.parent
+    current = {
+        relative(path, base): sha256_file(path) for path in input_files(meeting) if path.is_file()
+    }
+    pack = pack_state(folder.as_posix(), read_manifest(folder / MANIFEST), current)
+    return meeting_status(meeting, today, pack)
+
+
+def supplement(
+    meeting_path: Path | str, items: Sequence[str], options: BuildOptions | None = None
+) -> BuildResult:
+    """Build a supplementary pack holding only ``items`` (numbers as on the agenda).
+
+    It has its own front sheet ("Supplementary Agenda"), page numbers,
+    bookmarks and manifest, in ``build/<meeting>-supplement/`` unless
+    ``options.output_dir`` says otherwise; the main pack is not touched.
+    """
+    meeting_path = Path(meeting_path)
+    options = replace(options or BuildOptions(), kind=SUPPLEMENT_KIND, items=tuple(items))
+    main_dir = default_output_dir(meeting_path).resolve()
+    if options.output_dir is None:
+        options.output_dir = default_supplement_dir(meeting_path)
+    elif Path(options.output_dir).resolve() == main_dir:
+        raise InputError(
+            f"{options.output_dir} is the main pack's folder; a supplement would replace it",
+            hint="leave out --output (the supplement goes to "
+            f"{default_supplement_dir(meeting_path)}) or choose another folder",
+        )
+    return build(meeting_path, options)
+
+
+def compare(old: Path | str, new: Path | str) -> Changes:
+    """What changed between two builds, given their manifest.json files or output folders."""
+    return compare_manifests(load_manifest(old), load_manifest(new))
+
+
+def load_manifest(path: Path | str) -> dict[str, Any]:
+    """A build's manifest, from its manifest.json or its output folder."""
+    path = Path(path)
+    file = path / MANIFEST if path.is_dir() else path
+    manifest = read_manifest(file)
+    if not isinstance(manifest, dict) or "items" not in manifest:
+        raise InputError(
+            f"{file} is not a packbuilder manifest" + ("" if file.exists() else " (not found)"),
+            hint="give the manifest.json of a build, or the build's output folder "
+            "(e.g. build/osb-2022-05-11)",
+        )
+    return manifest
+
+
+def apply_options(meeting: Meeting, options: BuildOptions) -> Meeting:
+    """The meeting as ``options`` ask to build it: chosen items, revision, publication date."""
+    if options.items is not None:
+        meeting = select_items(meeting, options.items)
+    if options.revision is not None:
+        meeting = replace(meeting, revision=options.revision)
+    if options.published is not None:
+        meeting = replace(meeting, published=options.published)
+    return meeting
+
+
+def select_items(meeting: Meeting, numbers: Sequence[str]) -> Meeting:
+    """The meeting with only the items ``numbers`` (in agenda order, numbers kept).
+
+    Raises :class:`InputError` for an unknown number, an item still to follow
+    or withdrawn, or a choice in which no item has papers.
+    """
+    wanted = [str(n).strip() for n in numbers if str(n).strip()]
+    by_number = {item.number: item for item in meeting.items}
+    if not wanted:
+        raise InputError("no items chosen for the supplement", hint="name them, e.g. --items 3,8")
+    unknown = [n for n in wanted if n not in by_number]
+    if unknown:
+        raise InputError(
+            f"{meeting.path.name} has no item {', '.join(unknown)}",
+            hint=f"its items are numbered {', '.join(by_number)}",
+        )
+    chosen = [item for item in meeting.items if item.number in wanted]
+    for item in chosen:
+        if item.status is ItemStatus.TO_FOLLOW:
+            raise InputError(
+                f"item {item.number} ({item.title}) is still To Follow, so it has no papers "
+                "to put in a supplement",
+                where=str(item.origin),
+                hint="when the paper arrives, put its file in place, change the item's "
+                "'status: to-follow' to 'status: normal' and run the supplement again "
+                "('packbuilder status' lists what is still missing)",
+            )
+        if item.status is ItemStatus.WITHDRAWN:
+            raise InputError(
+                f"item {item.number} ({item.title}) is withdrawn",
+                where=str(item.origin),
+                hint="leave it out of --items; rebuild the main pack to show it as withdrawn",
+            )
+    if not any(item.included_papers for item in chosen):
+        raise InputError(
+            f"none of items {', '.join(item.number for item in chosen)} has papers, so a "
+            "supplement would be a front sheet alone",
+            hint="choose the items whose late papers have arrived",
+        )
+    return replace(meeting, items=tuple(chosen))
+
+
 def build(meeting_path: Path | str, options: BuildOptions | None = None) -> BuildResult:
     """Build the meeting's agenda pack and its companion outputs, published atomically."""
     options = options or BuildOptions()
     started = time.monotonic()
     progress = options.progress or (lambda message: None)
-    meeting = load_meeting(meeting_path)
+    meeting = apply_options(load_meeting(meeting_path), options)
     output_dir = Path(options.output_dir or default_output_dir(meeting.path))
     recover(output_dir)
     check_output_dir(output_dir)
@@ -87,7 +226,11 @@ def build(meeting_path: Path | str, options: BuildOptions | None = None) -> Buil
             timeout=options.timeout,
             progress=progress,
         )
-        result = _build_into(meeting, staging, work, converter, previous, progress)
+        render_cache = RenderCache(options.cache_dir)
+        with rendercache.using(render_cache):
+            result = _build_into(
+                meeting, staging, work, converter, previous, progress, kind=options.kind
+            )
         shutil.rmtree(work, ignore_errors=True)
         publish(staging, output_dir)
     except BaseException:
@@ -103,6 +246,7 @@ def build(meeting_path: Path | str, options: BuildOptions | None = None) -> Buil
         conversions=converter.stats,
         seconds=time.monotonic() - started,
         files=sorted(output_dir / name for name in result["outputs"]),
+        renders=render_cache.stats,
     )
 
 

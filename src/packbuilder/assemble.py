@@ -135,6 +135,8 @@ class PackMetadata:
     keywords: str = ""
     creator: str = "packbuilder"
     created: dt.datetime | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+    """Further document information entries, e.g. ``{"Revision": "2"}`` (names without /)."""
 
 
 @dataclass
@@ -206,6 +208,7 @@ def _extract(spec: PackSpec, first: int, last: int) -> bytes:
         keywords=spec.metadata.keywords,
         creator=spec.metadata.creator,
         created=spec.metadata.created,
+        extra=dict(spec.metadata.extra),
     )
     links = {k: v - start for k, v in spec.link_targets.items() if start <= v < stop}
     return _PackWriter(
@@ -1200,6 +1203,8 @@ class _PackWriter:
         }
         if meta.keywords:
             info["/Keywords"] = meta.keywords
+        for name, value in meta.extra.items():
+            info.setdefault(f"/{name}", value)
         if meta.created is not None:
             info["/CreationDate"] = info["/ModDate"] = _pdf_date(meta.created)
         return info

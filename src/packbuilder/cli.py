@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -37,10 +38,13 @@ class Reporter:
     def __init__(self, quiet: bool, verbose: bool, debug: bool):
         self.quiet, self.debug = quiet, debug
         self.show_progress = not quiet and (verbose or sys.stderr.isatty())
+        self.started = time.monotonic()
 
     def progress(self, message: str) -> None:
+        """One line of progress, with the seconds since the command started."""
         if self.show_progress:
-            click.echo(f"  {message}", err=True)
+            elapsed = time.monotonic() - self.started
+            click.echo(f"  [{elapsed:5.1f} s] {message}", err=True)
 
     def result(self, message: str) -> None:
         if not self.quiet:
@@ -95,6 +99,7 @@ def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
     Typical use:
       packbuilder check meetings/osb-2022-05-11.yaml    # validate, build nothing
       packbuilder build meetings/osb-2022-05-11.yaml    # build/osb-2022-05-11/pack.pdf
+      packbuilder status meetings/osb-2022-05-11.yaml   # deadline, papers to follow
 
     See README.md for the YAML format and the template variables.
     """
@@ -128,6 +133,11 @@ def _meeting_argument(command: Callable[..., Any]) -> Callable[..., Any]:
     show_default=True,
     help="Seconds LibreOffice may take for one run before it is stopped.",
 )
+@click.option(
+    "--revision",
+    type=click.IntRange(min=1),
+    help="Mark the pack Revised with this revision number (overrides 'revision:' in MEETING).",
+)
 @click.pass_obj
 @handle_errors
 def build(
@@ -137,25 +147,25 @@ def build(
     cache_dir: Path | None,
     no_cache: bool,
     timeout: float,
+    revision: int | None,
 ) -> None:
     """Build the agenda pack of MEETING (a .yaml file).
 
     Writes the pack, the front sheet (.docx and .pdf), one PDF per agenda
     item with papers, and manifest.json into the output folder. A failed
-    build leaves the previous outputs untouched.
+    build leaves the previous outputs untouched. After a rebuild it says
+    what changed since the previous build (see also 'packbuilder diff').
     """
     options = api.BuildOptions(
         output_dir=output,
         cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
         timeout=timeout,
         progress=reporter.progress,
+        revision=revision,
     )
     result = api.build(meeting, options)
-    stats = result.conversions
-    reporter.result(
-        f"Built {result.pack} ({result.pages} pages) in {result.seconds:.1f} s; "
-        f"converted {len(stats.converted)} document(s), {len(stats.cached)} from cache."
-    )
+    reporter.result(built_line(result))
+    report_changes(reporter, result)
 
 
 @main.command()
@@ -179,5 +189,8 @@ if __name__ == "__main__":  # pragma: no cover
     main()
 
 from .cli_forward_plan import forward_plan  # noqa: E402
+from .cli_late import COMMANDS, built_line, report_changes  # noqa: E402
 
 main.add_command(forward_plan)
+for _command in COMMANDS:
+    main.add_command(_command)

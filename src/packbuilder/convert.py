@@ -13,6 +13,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -136,11 +137,20 @@ class Converter:
                 self.stats.cached.append(source)
         missing = [s for s in keys if s not in results]
         if missing:
-            self.progress(f"Converting {len(missing)} Word document(s) with LibreOffice")
+            self.progress(
+                f"Converting {len(missing)} Word document(s) with LibreOffice "
+                f"({_names(missing)}); {len(keys) - len(missing)} from the cache"
+            )
+            started = time.monotonic()
             converted = self._convert_uncached(missing, keys)
             for source, pdf in converted.items():
                 results[source] = self.cache.put(keys[source], pdf)
                 self.stats.converted.append(source)
+            self.progress(
+                f"Converted {len(missing)} document(s) in {time.monotonic() - started:.1f} s"
+            )
+        elif keys:
+            self.progress(f"{len(keys)} Word document(s) already converted (cache)")
         return results
 
     def _convert_uncached(self, sources: list[Path], keys: dict[Path, str]) -> dict[Path, Path]:
@@ -188,6 +198,12 @@ class Converter:
             return Path(tempfile.mkdtemp(prefix=f"{name}-", dir=self.workdir))
         except OSError as exc:
             raise OutputError(f"cannot create a work folder in {self.workdir}: {exc}") from exc
+
+
+def _names(sources: Sequence[Path], limit: int = 3) -> str:
+    """``a.docx, b.docx, c.docx and 2 more``."""
+    shown = ", ".join(source.name for source in sources[:limit])
+    return shown + (f" and {len(sources) - limit} more" if len(sources) > limit else "")
 
 
 def _name_original(exc: ConverterError, copy: Path, original: Path) -> ConverterError:

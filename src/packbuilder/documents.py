@@ -33,6 +33,7 @@ class PreparedDocument:
     pdf: Path
     reader: PdfReader
     indices: list[int]
+    word: Path | None = None  # the .docx converted to ``pdf``, if it was one
 
     @property
     def page_count(self) -> int:
@@ -59,6 +60,9 @@ def prepare_documents(
     word_files: dict[DocumentKey, Path] = {}
     pdf_files: dict[DocumentKey, Path] = {}
     reports = workdir / "reports"
+    rendered = [e for e in entries if not isinstance(e[2].source, FileSource)]
+    if rendered:
+        progress(f"Filling {len(rendered)} document(s) from templates (cover reports, tables)")
     for key, item, document in entries:
         source = document.source
         if isinstance(source, ReportSource):
@@ -96,7 +100,9 @@ def prepare_documents(
         if pdf not in readers:
             readers[pdf] = open_pdf(pdf, what=_display_name(document))
         reader = readers[pdf]
-        prepared[key] = PreparedDocument(document, pdf, reader, _select(document, reader))
+        prepared[key] = PreparedDocument(
+            document, pdf, reader, _select(document, reader), word=word_files.get(key)
+        )
     return prepared
 
 

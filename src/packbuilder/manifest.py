@@ -2,7 +2,9 @@
 
 ``manifest.json`` is what ``packbuilder diff`` compares and what a script
 reads to find an item's pages; it holds no timestamps, so the same inputs
-give the same manifest.
+give the same manifest. A document's ``sha256`` is the hash of its file, or,
+for a document rendered from a template (a cover report, a forward-plan
+table), the hash of the rendered Word document's content.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .convert import docx_content_hash
 from .documents import DocumentKey, PreparedDocument
+from .forwardplan.load import load_plan
 from .frontsheet import FrontSheet
 from .layout import PageRange
 from .model import FileSource, ForwardPlanSource, Meeting, ReportSource
@@ -72,8 +76,21 @@ def input_files(meeting: Meeting) -> list[Path]:
                 elif isinstance(source, ReportSource):
                     files.append(source.template)
                 elif isinstance(source, ForwardPlanSource):
-                    files.append(source.plan)
+                    files += plan_files(source.plan)
+                    if source.template is not None:
+                        files.append(source.template)
     return list(dict.fromkeys(files))
+
+
+def plan_files(plan_path: Path) -> list[Path]:
+    """The files a forward plan is read from: the plan, its entries' files, its template."""
+    plan = load_plan(plan_path)
+    files = [plan.path]
+    entry_files = {e.origin.file.resolve() for e in plan.entries if e.origin is not None}
+    files += sorted(path for path in entry_files if path.is_file())
+    if plan.settings.template is not None:
+        files.append(plan.settings.template)
+    return files
 
 
 def build_manifest(
@@ -108,8 +125,14 @@ def build_manifest(
                     entry["file"] = relative(source.path, base)
                     entry["sha256"] = sha256_file(source.path)
                 else:
+                    # A rendered document's PDF carries LibreOffice's timestamps; the
+                    # content of the rendered .docx says whether the paper changed.
                     entry["report"] = True
-                    entry["sha256"] = sha256_file(prepared.pdf)
+                    entry["sha256"] = (
+                        docx_content_hash(prepared.word)
+                        if prepared.word
+                        else sha256_file(prepared.pdf)
+                    )
                 docs.append(entry)
             papers.append(
                 {

@@ -64,12 +64,20 @@ def build_pack_spec(
         bookmarks.append(item_mark)
 
     committee = meeting.committee
+    subject = (
+        f"{kind} and reports for the meeting of {committee.name} "
+        f"on {meeting.date.day} {meeting.date:%B %Y}"
+    )
+    extra = {}
+    if meeting.revision is not None:
+        subject += f" (revised: revision {meeting.revision})"
+        extra["Revision"] = str(meeting.revision)
     metadata = PackMetadata(
         title=pack_title(meeting, kind),
-        subject=f"{kind} and reports for the meeting of {committee.name} "
-        f"on {meeting.date.day} {meeting.date:%B %Y}",
+        subject=subject,
         author=committee.body,
         language=committee.language,
         keywords=f"{committee.name}; {meeting.date.isoformat()}; agenda pack",
+        extra=extra,
     )
     return PackSpec(pages=pages, bookmarks=bookmarks, link_targets=links, metadata=metadata)

@@ -95,6 +95,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate, RichText
 from lxml import etree
 
+from . import rendercache
 from .exceptions import InputError, OutputError, TemplateError
 from .layout import membership_sentence
 from .model import AgendaItem, Document, ItemStatus, Meeting, ReportSource
@@ -523,6 +524,16 @@ def _render(
     language: str | None = None,
 ) -> None:
     name = _display(template)
+    render_cache = rendercache.active()
+    key = None
+    if render_cache is not None:
+        try:
+            key = rendercache.render_key(tpl, context, title=title, language=language)
+        except rendercache.Uncacheable:
+            key = None
+        if key is not None and render_cache.fetch(key, out):
+            render_cache.stats.reused.append(name)
+            return
     try:
         tpl.render(context, jinja_env=jinja_environment(), autoescape=True)
     except jinja2.UndefinedError as exc:
@@ -568,6 +579,10 @@ def _render(
             f"cannot write {out}: {exc.strerror or exc}",
             hint="check that the output folder exists, is writable and the disk is not full",
         ) from exc
+    if render_cache is not None:
+        render_cache.stats.rendered.append(name)
+        if key is not None:
+            render_cache.store(key, out)
 
 
 def _tag_place(exc: jinja2.TemplateSyntaxError) -> str:

@@ -72,6 +72,10 @@ class Context:
     problems: Problems
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's loader when PyYAML was built with it (several times faster), else the pure one."""
+
+
 def compose_yaml(path: Path) -> yaml.Node | None:
     """Read ``path`` and compose its YAML into a node tree; syntax errors become DefinitionError."""
     try:
@@ -86,7 +90,7 @@ def compose_yaml(path: Path) -> yaml.Node | None:
     except OSError as exc:
         raise DefinitionError([f"{path}: cannot be read ({exc.strerror})"]) from None
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)

@@ -1,0 +1,172 @@
+"""Benchmark: cold build, rebuild after one late paper, rebuild with nothing changed.
+
+Copies the example meeting (``meetings/osb-2022-05-11.yaml``, 116 pages) and the
+templates to a temporary folder, then, for each repetition, with a fresh cache:
+
+1. **cold**: build with an empty cache (every Word document converted, every
+   template filled);
+2. **nothing changed**: build again;
+3. **late paper** scenarios, each from a copy of the warmed cache and output:
+
+   - item 3's minutes arrive as a Word document (item 3 was To Follow; now it
+     has a paper, so the agenda's page ranges change);
+   - item 3's minutes arrive as a PDF;
+   - a corrected version of item 5's Word paper replaces it (same length, so
+     the agenda does not change).
+
+Times are of ``api.build`` in this process (imports excluded), medians over the
+repetitions, with each scenario's ratio to the cold build and the issue's
+targets: a late paper at most 25% of a cold build, nothing changed at most 10%.
+
+Run: ``python benchmarks/rebuild.py [--repeat 3]`` (needs LibreOffice).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from docx import Document as WordDocument  # noqa: E402
+
+from packbuilder import api  # noqa: E402
+from packbuilder._exec import soffice  # noqa: E402
+
+MEETING = "osb-2022-05-11.yaml"
+TO_FOLLOW = '    status: to-follow            # printed as "To Follow"; its papers are left out until it arrives\n'  # noqa: E501
+ITEM5 = "papers/item05-executive-member-update.docx"
+MINUTES_DOCX, MINUTES_PDF = "papers/item03-minutes.docx", "papers/item03-minutes.pdf"
+LATE_TARGET, NOTHING_TARGET = 0.25, 0.10
+
+
+@dataclass
+class Scenario:
+    """A named rebuild: the meeting file it builds and the times and counts measured."""
+
+    name: str
+    meeting: str
+    target: float | None
+    seconds: list[float] = field(default_factory=list)
+    converted: list[int] = field(default_factory=list)
+    runs: list[int] = field(default_factory=list)
+
+
+def prepare(folder: Path) -> dict[str, str]:
+    """Copy the example into ``folder`` and write each scenario's meeting file."""
+    shutil.copytree(ROOT / "meetings", folder / "meetings")
+    shutil.copytree(ROOT / "templates", folder / "templates")
+    meetings = folder / "meetings"
+    original = (meetings / MEETING).read_text(encoding="utf-8")
+    assert TO_FOLLOW in original and MINUTES_DOCX in original, "item 3 is no longer To Follow"
+
+    minutes = meetings / "papers" / "item03-minutes.docx"
+    document = WordDocument()
+    document.add_heading("MINUTES OF THE MEETING OF 27 APRIL 2022", 1)
+    for number in range(1, 61):
+        document.add_paragraph(
+            f"{number}. The Board considered the matter and AGREED that the information be noted."
+        )
+    document.save(minutes)
+    with tempfile.TemporaryDirectory() as out:  # the PDF version, made once, not timed
+        pdf = soffice.convert_to_pdf([minutes], Path(out), timeout=120)[minutes]
+        shutil.copyfile(pdf, meetings / "papers" / "item03-minutes.pdf")
+
+    corrected = meetings / "papers" / "item05-executive-member-update-v2.docx"
+    _replace_in_docx(meetings / ITEM5, corrected, "PURPOSE OF THE REPORT", "PURPOSE OF THIS REPORT")
+
+    variants = {
+        "before": original,
+        "late-docx": original.replace(TO_FOLLOW, ""),  # the expected paper is named already
+        "late-pdf": original.replace(TO_FOLLOW, "").replace(MINUTES_DOCX, MINUTES_PDF),
+        "revised-docx": original.replace(ITEM5, "papers/item05-executive-member-update-v2.docx"),
+    }
+    files = {}
+    for name, text in variants.items():
+        path = meetings / f"osb-{name}.yaml"
+        path.write_text(text, encoding="utf-8")
+        files[name] = str(path)
+    return files
+
+
+def _replace_in_docx(source: Path, target: Path, old: str, new: str) -> None:
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "word/document.xml":
+                assert old.encode() in data
+                data = data.replace(old.encode(), new.encode())
+            zout.writestr(info, data)
+
+
+def timed(build: Callable[[], api.BuildResult], scenario: Scenario) -> None:
+    started = time.perf_counter()
+    result = build()
+    scenario.seconds.append(time.perf_counter() - started)
+    scenario.converted.append(len(result.conversions.converted))
+    scenario.runs.append(result.conversions.runs)
+
+
+def build(meeting: str, out: Path, cache: Path) -> Callable[[], api.BuildResult]:
+    return lambda: api.build(meeting, api.BuildOptions(output_dir=out, cache_dir=cache))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions (default 3)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="packbuilder-bench-") as tmp:
+        folder = Path(tmp)
+        files = prepare(folder)
+        cold = Scenario("cold build (empty cache)", files["before"], None)
+        nothing = Scenario("rebuild, nothing changed", files["before"], NOTHING_TARGET)
+        late = [
+            Scenario("late paper: item 3 minutes (.docx)", files["late-docx"], LATE_TARGET),
+            Scenario("late paper: item 3 minutes (.pdf)", files["late-pdf"], LATE_TARGET),
+            Scenario("corrected paper: item 5 (.docx)", files["revised-docx"], LATE_TARGET),
+        ]
+        for repetition in range(args.repeat):
+            base = folder / f"run-{repetition}"
+            cache, out = base / "cache", base / "out"
+            timed(build(cold.meeting, out, cache), cold)
+            timed(build(nothing.meeting, out, cache), nothing)
+            for number, scenario in enumerate(late):
+                own_cache, own_out = base / f"cache-{number}", base / f"out-{number}"
+                shutil.copytree(cache, own_cache)
+                shutil.copytree(out, own_out)
+                timed(build(scenario.meeting, own_out, own_cache), scenario)
+        report([cold, nothing, *late], args.repeat)
+    return 0
+
+
+def report(scenarios: list[Scenario], repeat: int) -> None:
+    cold = statistics.median(scenarios[0].seconds)
+    print(f"Example meeting ({MEETING}), {repeat} repetition(s), medians of api.build:")
+    print(f"{'scenario':<38} {'median':>8} {'ratio':>7} {'target':>7}        converted  LO runs")
+    for scenario in scenarios:
+        median = statistics.median(scenario.seconds)
+        ratio = median / cold
+        if scenario.target is None:
+            target, verdict = "", ""
+        else:
+            target = f"<={scenario.target:.0%}"
+            verdict = "met" if ratio <= scenario.target else "MISSED"
+        converted = statistics.median(scenario.converted)
+        runs = statistics.median(scenario.runs)
+        print(
+            f"{scenario.name:<38} {median:>6.2f} s {ratio:>6.1%} {target:>7} {verdict:<6}"
+            f" {converted:>9.0f} {runs:>8.0f}"
+        )
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
