@@ -19,11 +19,21 @@ from typing import Any
 from .assemble import write_pack
 from .convert import DEFAULT_TIMEOUT, ConversionCache, ConversionStats, Converter
 from .definition import load_meeting
-from .documents import prepare_documents
+from .documents import PaperWarning, check_papers, paper_warnings, prepare_documents
+from .exceptions import OutputError
 from .frontsheet import build_front_sheet
-from .manifest import build_manifest, item_pdf_name, read_manifest, write_manifest
+from .lock import DEFAULT_WAIT, build_lock
+from .manifest import build_manifest, item_pdf_name, read_manifest, relative, write_manifest
 from .model import Meeting
-from .outputs import MANIFEST, check_output_dir, discard, make_staging_dir, publish, recover
+from .outputs import (
+    MANIFEST,
+    check_output_dir,
+    discard,
+    make_staging_dir,
+    publish,
+    recover,
+    staging_error,
+)
 from .packplan import build_pack_spec
 from .render import render_agenda
 
@@ -40,6 +50,7 @@ class BuildOptions:
     cache_dir: Path | None = None  # None: no cache
     timeout: float = DEFAULT_TIMEOUT
     progress: Progress | None = None
+    wait: float = DEFAULT_WAIT  # seconds to wait for another build of the same output folder
 
 
 @dataclass
@@ -55,6 +66,7 @@ class BuildResult:
     conversions: ConversionStats
     seconds: float
     files: list[Path] = field(default_factory=list)
+    warnings: list[PaperWarning] = field(default_factory=list)
 
 
 def default_output_dir(meeting_path: Path) -> Path:
@@ -63,8 +75,15 @@ def default_output_dir(meeting_path: Path) -> Path:
 
 
 def check(meeting_path: Path | str) -> Meeting:
-    """Validate a meeting definition without building; raise the problems found."""
-    return load_meeting(meeting_path)
+    """Validate a meeting definition and its paper files without building.
+
+    Opens every PDF paper and checks its page selection against its real
+    length, and checks every Word paper is a real .docx; LibreOffice is not
+    started. Raises the problems found.
+    """
+    meeting = load_meeting(meeting_path)
+    check_papers(meeting)
+    return meeting
 
 
 def build(meeting_path: Path | str, options: BuildOptions | None = None) -> BuildResult:
@@ -74,25 +93,32 @@ def build(meeting_path: Path | str, options: BuildOptions | None = None) -> Buil
     progress = options.progress or (lambda message: None)
     meeting = load_meeting(meeting_path)
     output_dir = Path(options.output_dir or default_output_dir(meeting.path))
-    recover(output_dir)
-    check_output_dir(output_dir)
-    previous = read_manifest(output_dir / MANIFEST)
+    with build_lock(output_dir, wait=options.wait, progress=progress):
+        recover(output_dir)
+        check_output_dir(output_dir)
+        previous = read_manifest(output_dir / MANIFEST)
 
-    staging = make_staging_dir(output_dir)
-    try:
-        work = staging / ".work"
-        converter = Converter(
-            work,
-            ConversionCache(options.cache_dir),
-            timeout=options.timeout,
-            progress=progress,
-        )
-        result = _build_into(meeting, staging, work, converter, previous, progress)
-        shutil.rmtree(work, ignore_errors=True)
-        publish(staging, output_dir)
-    except BaseException:
-        discard(staging)
-        raise
+        staging = make_staging_dir(output_dir)
+        try:
+            work = staging / ".work"
+            converter = Converter(
+                work,
+                ConversionCache(options.cache_dir),
+                timeout=options.timeout,
+                progress=progress,
+            )
+            result, warnings = _build_into(meeting, staging, work, converter, previous, progress)
+            shutil.rmtree(work, ignore_errors=True)
+        except (OSError, OutputError) as exc:
+            discard(staging)
+            raise staging_error(exc, staging, output_dir) from exc
+        except BaseException:
+            discard(staging)
+            raise
+        try:
+            publish(staging, output_dir)
+        finally:
+            discard(staging)  # gone once published; a failed swap leaves the old folder
     return BuildResult(
         meeting=meeting,
         output_dir=output_dir,
@@ -103,6 +129,7 @@ def build(meeting_path: Path | str, options: BuildOptions | None = None) -> Buil
         conversions=converter.stats,
         seconds=time.monotonic() - started,
         files=sorted(output_dir / name for name in result["outputs"]),
+        warnings=warnings,
     )
 
 
@@ -115,7 +142,7 @@ def _build_into(
     progress: Progress,
     *,
     kind: str = "Agenda",
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], list[PaperWarning]]:
     documents = prepare_documents(meeting, converter, work, progress)
     counts = [
         [
@@ -168,5 +195,14 @@ def _build_into(
     manifest = build_manifest(
         meeting, front, documents, kind=kind, outputs=outputs, item_files=item_files
     )
+    warnings = paper_warnings(documents)  # after assembly: copying pages can add repairs
+    manifest["warnings"] = [
+        {
+            "file": relative(w.file, meeting.path.parent) if w.file else w.name,
+            "warning": w.message,
+            "details": list(w.details),
+        }
+        for w in warnings
+    ]
     write_manifest(staging / MANIFEST, manifest)
-    return manifest
+    return manifest, warnings
