@@ -212,8 +212,9 @@ def check(reporter: Reporter, meeting: Path) -> None:
     """
     loaded = api.check(meeting)
     with_papers = sum(1 for item in loaded.items if item.included_papers)
+    count = len(loaded.items)
     reporter.result(
-        f"{meeting}: OK — {len(loaded.items)} items, {with_papers} with papers, "
+        f"{meeting}: OK — {count} item{'s' if count != 1 else ''}, {with_papers} with papers, "
         f"meeting on {loaded.date:%A %d %B %Y}."
     )
 

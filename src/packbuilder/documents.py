@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from . import render
 from .convert import Converter
 from .docxcheck import check_docx
-from .exceptions import InputError, PackbuilderError, SeveralErrors
+from .exceptions import InputError, PackbuilderError, SeveralErrors, location
 from .forwardplan.render import render_appendix
 from .model import AgendaItem, Document, FileSource, ForwardPlanSource, Meeting, ReportSource
 from .pagesel import PageSelectionError
@@ -220,8 +220,11 @@ def _select(document: Document, reader: PdfReader) -> list[int]:
     try:
         return source.pages.indices(count)
     except PageSelectionError as exc:
+        origin = document.origin
         raise InputError(
             f"pages '{source.pages}' of {source.path.name}: {exc}",
-            where=str(document.origin),
+            where=location(
+                display_path(origin.file), source.pages.line or origin.line, f"{origin.key}.pages"
+            ),
             hint=f"choose pages between 1 and {count}, or remove 'pages' to include them all",
         ) from None
