@@ -85,7 +85,13 @@ def rotated_pdf(path: Path) -> Path:
 
 def offset_box_pdf(path: Path, pages: int = 2) -> Path:
     """Pages whose MediaBox starts at (100, 200) and CropBox is smaller still."""
-    source = PdfReader(pdf(path.with_suffix(".plain.pdf"), pages, text=path.stem))
+    plain = path.with_suffix(".plain.pdf")
+    c = canvas.Canvas(str(plain), pagesize=A4, invariant=1)
+    for n in range(pages):
+        c.drawString(200, 700, f"{path.stem} sheet {n + 1}")  # inside both boxes
+        c.showPage()
+    c.save()
+    source = PdfReader(plain)
     writer = PdfWriter()
     for page in source.pages:
         page.mediabox = RectangleObject([100, 200, 100 + A4[0], 200 + A4[1]])
@@ -93,7 +99,7 @@ def offset_box_pdf(path: Path, pages: int = 2) -> Path:
         writer.add_page(page)
     with path.open("wb") as handle:
         writer.write(handle)
-    path.with_suffix(".plain.pdf").unlink()
+    plain.unlink()
     return path
 
 
