@@ -81,7 +81,8 @@ FAKE_SOFFICE = """\
 #!{python}
 # A fake soffice for tests (see tests/fakeconv.py). FAKE_SOFFICE_MODE:
 #   convert (default): write a text PDF of each input, after FAKE_SOFFICE_SLEEP seconds;
-#   hang: start a child that ignores SIGTERM, then sleep for ever.
+#   hang: start a child that ignores SIGTERM, then sleep for ever;
+#   FAKE_SOFFICE_HANG_ON=text: hang if an input's text contains it, else convert.
 # Every process started appends its pid to FAKE_SOFFICE_PIDS (if set).
 import os, signal, subprocess, sys, time
 sys.path.insert(0, {tests!r})
@@ -96,6 +97,12 @@ outdir = args[args.index("--outdir") + 1]
 skip = {{args.index("--outdir") + 1, args.index("--convert-to") + 1}}
 inputs = [a for i, a in enumerate(args) if not a.startswith("-") and i not in skip]
 mode = os.environ.get("FAKE_SOFFICE_MODE", "convert")
+marker = os.environ.get("FAKE_SOFFICE_HANG_ON")
+if marker:
+    import fakeconv
+    from pathlib import Path
+    if any(marker in " ".join(fakeconv.docx_blocks(Path(p))) for p in inputs):
+        mode = "hang"
 if mode == "hang":
     child = subprocess.Popen([sys.executable, "-c",
         "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(600)"])

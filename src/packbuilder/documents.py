@@ -206,7 +206,7 @@ def paper_warnings(documents: dict[DocumentKey, PreparedDocument]) -> list[Paper
 def _display_name(document: Document) -> str:
     source = document.source
     if isinstance(source, FileSource):
-        return str(source.path)
+        return display_path(source.path)
     if isinstance(source, ForwardPlanSource):
         return f"the forward plan table made from {source.plan} ({document.origin})"
     return f"the cover report '{document.title}' ({document.origin})"
