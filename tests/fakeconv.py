@@ -66,7 +66,9 @@ def text_pdf(blocks: Sequence[str], out: Path) -> int:
     return len(pages)
 
 
-def convert_to_pdf(inputs: Sequence[Path], outdir: Path, *, timeout: float) -> dict[Path, Path]:
+def convert_to_pdf(
+    inputs: Sequence[Path], outdir: Path, *, timeout: float, **_options: object
+) -> dict[Path, Path]:
     """Same contract as ``soffice.convert_to_pdf``, without LibreOffice."""
     outdir.mkdir(parents=True, exist_ok=True)
     results = {}
