@@ -270,3 +270,15 @@ def test_page_selection_error_types(tmp_path):
     path = meeting(tmp_path, PAPERS.replace("pages: 1-2", "pages: 9-2"))
     with pytest.raises(DefinitionError):
         api.check(path)
+
+
+@pytest.mark.parametrize("report", ["Budget report text", "[a, b]"])
+def test_report_given_as_text_or_a_list(tmp_path, report):
+    """Found by the fuzzer: this used to end in an internal error (exit 1)."""
+    items = f"  - title: Budget\n    papers:\n      - report: {report}\n"
+    fails(
+        run("check", str(meeting(tmp_path, items))),
+        ExitCode.INVALID_INPUT,
+        "meeting.yaml:9 (items[0].papers[0]): 'report' should be the cover report's fields",
+        "indented 'key: value' lines under 'report:'",
+    )
