@@ -406,3 +406,19 @@ def test_interrupting_a_build_leaves_no_half_pack_and_no_libreoffice(meeting, tm
     assert kit.leftovers(meeting) == []
     time.sleep(0.2)
     assert [pid for pid in map(int, pids.read_text().split()) if fakeconv.pid_alive(pid)] == []
+
+
+def test_warnings_reach_the_clerk_even_with_quiet(tmp_path, monkeypatch, fake_converter):
+    kit.bad_startxref_pdf(tmp_path / "papers" / "budget.pdf", 3)
+    kit.write_meeting(tmp_path, ITEMS.replace("      - file: papers/update.docx\n", ""))
+    monkeypatch.chdir(tmp_path)
+    warning = (
+        "warning: papers/budget.pdf: the cross-reference table was damaged and has been "
+        "rebuilt; check its pages in the pack\n"
+    )
+    checked = invoke("-q", "check", "meeting.yaml")
+    assert checked.exit_code == 0 and checked.output == warning, checked.output
+    built = invoke("-q", "build", "meeting.yaml", "--no-cache")
+    assert built.exit_code == 0 and built.output == warning, built.output
+    manifest = json.loads((tmp_path / "build" / "meeting" / "manifest.json").read_text())
+    assert [w["file"] for w in manifest["warnings"]] == ["papers/budget.pdf"]

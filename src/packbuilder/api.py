@@ -74,15 +74,18 @@ def default_output_dir(meeting_path: Path) -> Path:
     return Path("build") / meeting_path.stem
 
 
-def check(meeting_path: Path | str) -> Meeting:
+def check(meeting_path: Path | str, warnings: list[PaperWarning] | None = None) -> Meeting:
     """Validate a meeting definition and its paper files without building.
 
     Opens every PDF paper and checks its page selection against its real
     length, and checks every Word paper is a real .docx; LibreOffice is not
-    started. Raises the problems found.
+    started. Raises the problems found. Papers that had to be repaired to be
+    read are added to ``warnings``, if given.
     """
     meeting = load_meeting(meeting_path)
-    check_papers(meeting)
+    papers = check_papers(meeting)
+    if warnings is not None:
+        warnings.extend(paper_warnings(papers))
     return meeting
 
 

@@ -210,7 +210,10 @@ def check(reporter: Reporter, meeting: Path) -> None:
     page selection beyond a PDF's last page, a Word paper that is not a real
     .docx. Does not start LibreOffice.
     """
-    loaded = api.check(meeting)
+    warnings: list[Any] = []
+    loaded = api.check(meeting, warnings)
+    for warning in warnings:
+        reporter.warning(str(warning))
     with_papers = sum(1 for item in loaded.items if item.included_papers)
     count = len(loaded.items)
     reporter.result(
