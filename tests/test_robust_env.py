@@ -27,7 +27,7 @@ from pypdf import PdfReader
 from packbuilder import api
 from packbuilder._exec import soffice
 from packbuilder.cli import main
-from packbuilder.exceptions import BuildInterrupted, ExitCode
+from packbuilder.exceptions import BuildInterrupted, BuildLockedError, ExitCode
 from packbuilder.lock import build_lock, describe_holder, lock_path
 
 import fakeconv
@@ -359,8 +359,6 @@ def test_lock_in_process_waits_then_names_the_holder(tmp_path):
         assert f"process {os.getpid()}" in describe_holder(lock_path(out))
         messages = []
         started = time.monotonic()
-        from packbuilder.exceptions import BuildLockedError
-
         # flock locks belong to open file descriptions: a second open in this process conflicts.
         with (
             pytest.raises(BuildLockedError) as info,
