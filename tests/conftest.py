@@ -1,12 +1,21 @@
-"""Shared fixtures: the reference meeting (Middlesbrough Council, OSB, 11 May 2022)."""
+"""Shared fixtures: the reference meeting (Middlesbrough Council, OSB, 11 May 2022).
+
+Also: every pack a test builds through :func:`packbuilder.api.build` (directly or
+through the CLI in-process) is checked with ``qpdf --check`` (see
+:func:`_qpdf_checks_every_pack`), and :func:`lo_cache` shares LibreOffice
+conversions between tests so that identical front sheets convert once.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import shutil
 from pathlib import Path
 
 import pytest
 
+from packbuilder import api
 from packbuilder.model import (
     AgendaItem,
     Committee,
@@ -232,3 +241,39 @@ def make_reference_meeting() -> Meeting:
 def reference_meeting() -> Meeting:
     """Middlesbrough Council, Overview and Scrutiny Board, 11 May 2022 (the reference pack)."""
     return make_reference_meeting()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _qpdf_checks_every_pack():
+    """Wrap api.build for the whole session: every pack and item PDF must pass qpdf --check.
+
+    Tests that build in a subprocess call :func:`pdftools.qpdf_check` themselves.
+    """
+    from pdftools import qpdf_check
+
+    original = api.build
+
+    @functools.wraps(original)
+    def build_and_check(*args, **kwargs):
+        result = original(*args, **kwargs)
+        qpdf_check(result.pack)
+        for path in result.files:
+            if path.suffix == ".pdf":
+                qpdf_check(path)
+        return result
+
+    api.build = build_and_check
+    yield
+    api.build = original
+
+
+@pytest.fixture(scope="session")
+def lo_cache(tmp_path_factory) -> Path:
+    """A conversion cache shared by the tests that run the real LibreOffice."""
+    return tmp_path_factory.mktemp("lo-cache")
+
+
+@pytest.fixture
+def needs_soffice():
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")

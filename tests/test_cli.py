@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from click.testing import CliRunner
 
 from packbuilder.cli import main
 
 from test_definition import MEETING, write_meeting
+from test_pdfread import make_pdf
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args: str, env: dict[str, str] | None = None):
@@ -22,6 +28,7 @@ def test_help_teaches_commands_and_exit_codes():
 
 def test_check_valid_meeting(tmp_path):
     path = write_meeting(tmp_path)
+    make_pdf(tmp_path / "paper.pdf", 3)  # check opens the papers: a real PDF
     result = run("check", str(path))
     assert result.exit_code == 0, result.output
     assert "OK — 2 items, 1 with papers" in result.output
@@ -42,7 +49,7 @@ def test_missing_meeting_file_is_a_usage_error(tmp_path):
 
 
 def test_missing_soffice_says_how_to_install(tmp_path):
-    (tmp_path / "paper.docx").write_bytes(b"not really a docx")
+    shutil.copyfile(ROOT / "meetings" / "papers" / "item08-addendum.docx", tmp_path / "paper.docx")
     path = write_meeting(tmp_path, MEETING.replace("paper.pdf\n        pages: 1-2", "paper.docx"))
     result = run(
         "build",

@@ -22,9 +22,10 @@ from .assemble import write_pack
 from .changes import Changes, compare_manifests
 from .convert import DEFAULT_TIMEOUT, ConversionCache, ConversionStats, Converter
 from .definition import load_meeting
-from .documents import prepare_documents
-from .exceptions import InputError
+from .documents import PaperWarning, check_papers, paper_warnings, prepare_documents
+from .exceptions import InputError, OutputError
 from .frontsheet import build_front_sheet
+from .lock import DEFAULT_WAIT, build_lock
 from .manifest import (
     build_manifest,
     input_files,
@@ -35,7 +36,15 @@ from .manifest import (
     write_manifest,
 )
 from .model import ItemStatus, Meeting
-from .outputs import MANIFEST, check_output_dir, discard, make_staging_dir, publish, recover
+from .outputs import (
+    MANIFEST,
+    check_output_dir,
+    discard,
+    make_staging_dir,
+    publish,
+    recover,
+    staging_error,
+)
 from .packplan import build_pack_spec
 from .render import render_agenda
 from .rendercache import RenderCache, RenderStats
@@ -58,6 +67,7 @@ class BuildOptions:
     items: tuple[str, ...] | None = None  # only these item numbers (a supplementary pack)
     revision: int | None = None  # overrides the meeting file's 'revision:'
     published: dt.date | None = None  # overrides the meeting file's 'published:'
+    wait: float = DEFAULT_WAIT  # seconds to wait for another build of the same output folder
 
 
 @dataclass
@@ -74,6 +84,7 @@ class BuildResult:
     seconds: float
     files: list[Path] = field(default_factory=list)
     renders: RenderStats = field(default_factory=RenderStats)
+    warnings: list[PaperWarning] = field(default_factory=list)
 
 
 def default_output_dir(meeting_path: Path) -> Path:
@@ -81,9 +92,19 @@ def default_output_dir(meeting_path: Path) -> Path:
     return Path("build") / meeting_path.stem
 
 
-def check(meeting_path: Path | str) -> Meeting:
-    """Validate a meeting definition without building; raise the problems found."""
-    return load_meeting(meeting_path)
+def check(meeting_path: Path | str, warnings: list[PaperWarning] | None = None) -> Meeting:
+    """Validate a meeting definition and its paper files without building.
+
+    Opens every PDF paper and checks its page selection against its real
+    length, and checks every Word paper is a real .docx; LibreOffice is not
+    started. Raises the problems found. Papers that had to be repaired to be
+    read are added to ``warnings``, if given.
+    """
+    meeting = load_meeting(meeting_path)
+    papers = check_papers(meeting)
+    if warnings is not None:
+        warnings.extend(paper_warnings(papers))
+    return meeting
 
 
 # --- late papers: status, supplementary packs, what changed -------------------------------
@@ -213,29 +234,36 @@ def build(meeting_path: Path | str, options: BuildOptions | None = None) -> Buil
     progress = options.progress or (lambda message: None)
     meeting = apply_options(load_meeting(meeting_path), options)
     output_dir = Path(options.output_dir or default_output_dir(meeting.path))
-    recover(output_dir)
-    check_output_dir(output_dir)
-    previous = read_manifest(output_dir / MANIFEST)
+    with build_lock(output_dir, wait=options.wait, progress=progress):
+        recover(output_dir)
+        check_output_dir(output_dir)
+        previous = read_manifest(output_dir / MANIFEST)
 
-    staging = make_staging_dir(output_dir)
-    try:
-        work = staging / ".work"
-        converter = Converter(
-            work,
-            ConversionCache(options.cache_dir),
-            timeout=options.timeout,
-            progress=progress,
-        )
-        render_cache = RenderCache(options.cache_dir)
-        with rendercache.using(render_cache):
-            result = _build_into(
-                meeting, staging, work, converter, previous, progress, kind=options.kind
+        staging = make_staging_dir(output_dir)
+        try:
+            work = staging / ".work"
+            converter = Converter(
+                work,
+                ConversionCache(options.cache_dir),
+                timeout=options.timeout,
+                progress=progress,
             )
-        shutil.rmtree(work, ignore_errors=True)
-        publish(staging, output_dir)
-    except BaseException:
-        discard(staging)
-        raise
+            render_cache = RenderCache(options.cache_dir)
+            with rendercache.using(render_cache):
+                result, warnings = _build_into(
+                    meeting, staging, work, converter, previous, progress, kind=options.kind
+                )
+            shutil.rmtree(work, ignore_errors=True)
+        except (OSError, OutputError) as exc:
+            discard(staging)
+            raise staging_error(exc, staging, output_dir) from exc
+        except BaseException:
+            discard(staging)
+            raise
+        try:
+            publish(staging, output_dir)
+        finally:
+            discard(staging)  # gone once published; a failed swap leaves the old folder
     return BuildResult(
         meeting=meeting,
         output_dir=output_dir,
@@ -247,6 +275,7 @@ def build(meeting_path: Path | str, options: BuildOptions | None = None) -> Buil
         seconds=time.monotonic() - started,
         files=sorted(output_dir / name for name in result["outputs"]),
         renders=render_cache.stats,
+        warnings=warnings,
     )
 
 
@@ -259,7 +288,7 @@ def _build_into(
     progress: Progress,
     *,
     kind: str = "Agenda",
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], list[PaperWarning]]:
     documents = prepare_documents(meeting, converter, work, progress)
     counts = [
         [
@@ -312,5 +341,14 @@ def _build_into(
     manifest = build_manifest(
         meeting, front, documents, kind=kind, outputs=outputs, item_files=item_files
     )
+    warnings = paper_warnings(documents)  # after assembly: copying pages can add repairs
+    manifest["warnings"] = [
+        {
+            "file": relative(w.file, meeting.path.parent) if w.file else w.name,
+            "warning": w.message,
+            "details": list(w.details),
+        }
+        for w in warnings
+    ]
     write_manifest(staging / MANIFEST, manifest)
-    return manifest
+    return manifest, warnings

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import signal
 import sys
+import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +18,7 @@ import click
 from . import __version__, api
 from .convert import DEFAULT_TIMEOUT, default_cache_dir
 from .exceptions import ExitCode, PackbuilderError
+from .lock import DEFAULT_WAIT
 
 EXIT_CODES_HELP = """\b
 Exit codes:
@@ -26,9 +30,9 @@ Exit codes:
   5  a Word template is broken or uses an unknown variable
   6  LibreOffice is missing, failed or timed out
   7  the outputs cannot be written (permissions, disk full)
-  8  another build of the same meeting is running
+  8  another build of the same meeting is running (see --wait)
   9  checks failed (with --strict)
-  130 interrupted (Ctrl-C); nothing was published
+  130 interrupted (Ctrl-C or SIGTERM); nothing was published
 """
 
 
@@ -50,6 +54,10 @@ class Reporter:
         if not self.quiet:
             click.echo(message)
 
+    def warning(self, message: str) -> None:
+        """Something the clerk should check; shown even with --quiet (cron mails it)."""
+        click.echo(f"warning: {message}", err=True)
+
 
 def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Run a command, turning packbuilder errors into a message and an exit code."""
@@ -59,7 +67,8 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         ctx = click.get_current_context()
         debug = bool(ctx.find_root().params.get("debug"))
         try:
-            return command(*args, **kwargs)
+            with _sigterm_as_interrupt():
+                return command(*args, **kwargs)
         except PackbuilderError as exc:
             if debug:
                 traceback.print_exc()
@@ -86,10 +95,30 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM (a CI timeout, systemd stop, kill) like Ctrl-C: stop LibreOffice, publish
+    nothing, exit 130. Without this the process would die at once and leave them behind."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @click.group(epilog=EXIT_CODES_HELP, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="packbuilder")
 @click.option("--debug", is_flag=True, help="Show the full traceback when something fails.")
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (for cron).")
+@click.option(
+    "-q", "--quiet", is_flag=True, help="Print nothing but warnings and errors (for cron)."
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show progress even when not at a terminal.")
 @click.pass_context
 def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
@@ -138,6 +167,13 @@ def _meeting_argument(command: Callable[..., Any]) -> Callable[..., Any]:
     type=click.IntRange(min=1),
     help="Mark the pack Revised with this revision number (overrides 'revision:' in MEETING).",
 )
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_WAIT,
+    show_default=True,
+    help="Seconds to wait for another build of the same output folder to finish.",
+)
 @click.pass_obj
 @handle_errors
 def build(
@@ -148,6 +184,7 @@ def build(
     no_cache: bool,
     timeout: float,
     revision: int | None,
+    wait: float,
 ) -> None:
     """Build the agenda pack of MEETING (a .yaml file).
 
@@ -162,8 +199,11 @@ def build(
         timeout=timeout,
         progress=reporter.progress,
         revision=revision,
+        wait=wait,
     )
     result = api.build(meeting, options)
+    for warning in result.warnings:
+        reporter.warning(str(warning))
     reporter.result(built_line(result))
     report_changes(reporter, result)
 
@@ -175,12 +215,19 @@ def build(
 def check(reporter: Reporter, meeting: Path) -> None:
     """Validate MEETING without building anything.
 
-    Reports every problem in the YAML with its file, line and key.
+    Reports every problem in the YAML with its file, line and key, and opens
+    every paper: a PDF that is missing, damaged or protected by a password, a
+    page selection beyond a PDF's last page, a Word paper that is not a real
+    .docx. Does not start LibreOffice.
     """
-    loaded = api.check(meeting)
+    warnings: list[Any] = []
+    loaded = api.check(meeting, warnings)
+    for warning in warnings:
+        reporter.warning(str(warning))
     with_papers = sum(1 for item in loaded.items if item.included_papers)
+    count = len(loaded.items)
     reporter.result(
-        f"{meeting}: OK — {len(loaded.items)} items, {with_papers} with papers, "
+        f"{meeting}: OK — {count} item{'s' if count != 1 else ''}, {with_papers} with papers, "
         f"meeting on {loaded.date:%A %d %B %Y}."
     )
 

@@ -9,21 +9,25 @@ times.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._exec import soffice
 from .exceptions import ConversionTimeoutError, ConverterError, DocumentError, OutputError
+from .schema import display_path
 
 CACHE_FORMAT = "1"
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
+"""Errors of a copy that are the destination's fault (the disk is full or read-only)."""
 DEFAULT_TIMEOUT = 180.0
 
 
@@ -120,9 +124,17 @@ class Converter:
         self.progress = progress or (lambda message: None)
         self.stats = ConversionStats()
         self._originals: dict[Path, Path] = {}  # staged copy -> the clerk's file, for messages
+        self._names: dict[Path, str] = {}  # the clerk's file -> its name in messages
 
-    def convert(self, sources: Sequence[Path]) -> dict[Path, Path]:
-        """Return a PDF for each source .docx, converting only what the cache lacks."""
+    def convert(
+        self, sources: Sequence[Path], names: Mapping[Path, str] | None = None
+    ) -> dict[Path, Path]:
+        """Return a PDF for each source .docx, converting only what the cache lacks.
+
+        ``names`` says how to name a source in messages (a rendered cover report
+        by its title and place in the YAML); by default, its path.
+        """
+        self._names.update(names or {})
         identity = soffice.converter_identity(soffice.find_soffice()) if sources else ""
         keys: dict[Path, str] = {}
         results: dict[Path, Path] = {}
@@ -162,35 +174,83 @@ class Converter:
             try:
                 shutil.copyfile(source, copy)
             except OSError as exc:
-                raise DocumentError(f"{source}: cannot be read ({exc.strerror})") from exc
+                if exc.errno in _WRITE_ERRNOS or str(copy) in (exc.filename, exc.filename2):
+                    raise OutputError(
+                        f"cannot write in the work folder {self.workdir}: {exc.strerror or exc}",
+                        hint="check that the output folder is writable and the disk is not full",
+                    ) from exc
+                raise DocumentError(
+                    f"cannot be read ({exc.strerror or exc})",
+                    where=display_path(source),
+                    hint="check that the file exists and you may read it",
+                ) from exc
             staged[copy] = source
         self._originals.update(staged)
         batches = [list(staged)[i :: self.workers] for i in range(self.workers)]
         batches = [b for b in batches if b]
-        with ThreadPoolExecutor(max_workers=len(batches)) as pool:
-            outputs = list(pool.map(lambda batch: self._convert_batch(batch, outdir), batches))
+        outputs = self._run_batches(batches, outdir)
         converted: dict[Path, Path] = {}
         for mapping in outputs:
             for copy, pdf in mapping.items():
                 converted[staged[copy]] = pdf
         return converted
 
-    def _convert_batch(self, batch: list[Path], outdir: Path) -> dict[Path, Path]:
+    def _run_batches(self, batches: list[list[Path]], outdir: Path) -> list[dict[Path, Path]]:
+        """Convert the batches in parallel; on Ctrl-C or a failure, stop every LibreOffice.
+
+        Without the stop, the main thread would wait for the other workers'
+        LibreOffice runs to end by themselves (up to the timeout) before the
+        interruption or the error could be reported.
+        """
+        runs = soffice.Runs()
+        pool = ThreadPoolExecutor(max_workers=len(batches))
+        try:
+            futures = [pool.submit(self._convert_batch, b, outdir, runs) for b in batches]
+            done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+            failed = [f for f in futures if f in done and f.exception() is not None]
+            if failed:
+                raise failed[0].exception()  # type: ignore[misc]
+            return [f.result() for f in futures]
+        except BaseException:
+            runs.stop()
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _convert_batch(
+        self, batch: list[Path], outdir: Path, runs: soffice.Runs | None = None
+    ) -> dict[Path, Path]:
         self.stats.runs += 1
         try:
-            return soffice.convert_to_pdf(batch, outdir, timeout=self.timeout)
+            return soffice.convert_to_pdf(batch, outdir, timeout=self.timeout, runs=runs)
+        except soffice.ConversionStopped:
+            raise
         except ConverterError as exc:
+            if runs is not None and runs.stopped:
+                raise
             if len(batch) == 1:
-                raise _name_original(exc, batch[0], self._originals[batch[0]]) from exc
+                raise self._name_original(exc, batch[0]) from exc
         # Find the document that broke the batch by converting each on its own.
         results = {}
         for copy in batch:
             self.stats.runs += 1
             try:
-                results.update(soffice.convert_to_pdf([copy], outdir, timeout=self.timeout))
+                results.update(
+                    soffice.convert_to_pdf([copy], outdir, timeout=self.timeout, runs=runs)
+                )
+            except soffice.ConversionStopped:
+                raise
             except ConverterError as exc:
-                raise _name_original(exc, copy, self._originals[copy]) from exc
+                raise self._name_original(exc, copy) from exc
         return results
+
+    def _name_original(self, exc: ConverterError, copy: Path) -> ConverterError:
+        """Re-word a converter error about a staged copy so it names the clerk's document."""
+        original = self._originals[copy]
+        name = self._names.get(original) or display_path(original)
+        message = exc.message.replace(copy.name, name)
+        cls = ConversionTimeoutError if isinstance(exc, ConversionTimeoutError) else ConverterError
+        return cls(message, hint=exc.hint)
 
     def _new_dir(self, name: str) -> Path:
         try:
@@ -204,10 +264,3 @@ def _names(sources: Sequence[Path], limit: int = 3) -> str:
     """``a.docx, b.docx, c.docx and 2 more``."""
     shown = ", ".join(source.name for source in sources[:limit])
     return shown + (f" and {len(sources) - limit} more" if len(sources) > limit else "")
-
-
-def _name_original(exc: ConverterError, copy: Path, original: Path) -> ConverterError:
-    """Re-word a converter error about a staged copy so it names the clerk's file."""
-    message = exc.message.replace(copy.name, str(original))
-    cls = ConversionTimeoutError if isinstance(exc, ConversionTimeoutError) else ConverterError
-    return cls(message, hint=exc.hint)

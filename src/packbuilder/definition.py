@@ -209,6 +209,13 @@ def _build_document(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key
     else:
         if values["pages"] is not None:
             raise s.Invalid("'pages' only applies to a 'file' paper", "remove 'pages'")
+        if not isinstance(values["report"], dict):
+            raise s.Invalid(
+                "'report' should be the cover report's fields, found "
+                + ("a list" if isinstance(values["report"], list) else "text"),
+                "write the fields as indented 'key: value' lines under 'report:', such as "
+                "'subject: ...' and 'summary: ...'",
+            )
         source = ReportSource(values.get("template"), dict(values["report"]))
         title = values["title"] or values["report"].get("subject") or ""
     return Document(title=title, source=source, origin=origin)

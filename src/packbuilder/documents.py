@@ -15,11 +15,13 @@ from pypdf import PdfReader
 
 from . import render
 from .convert import Converter
-from .exceptions import InputError
+from .docxcheck import check_docx
+from .exceptions import InputError, PackbuilderError, SeveralErrors, location
 from .forwardplan.render import render_appendix
 from .model import AgendaItem, Document, FileSource, ForwardPlanSource, Meeting, ReportSource
 from .pagesel import PageSelectionError
 from .pdfread import open_pdf
+from .schema import display_path
 
 DocumentKey = tuple[int, int, int]
 """``(item, paper, document)`` indices into ``meeting.items[i].included_papers[p].documents[d]``."""
@@ -48,17 +50,68 @@ def iter_documents(meeting: Meeting) -> Iterator[tuple[DocumentKey, AgendaItem, 
                 yield (i, p, d), item, document
 
 
+def check_papers(meeting: Meeting) -> dict[DocumentKey, PreparedDocument]:
+    """Check every paper file of the pack without LibreOffice; report all problems at once.
+
+    Opens every PDF paper (missing, empty, not a PDF, damaged, encrypted, no
+    pages) and resolves its page selection against its real length; checks
+    that every Word paper is a real .docx. Returns the PDF papers, opened.
+    Raises the problem found, or :class:`SeveralErrors` listing every one.
+    """
+    prepared: dict[DocumentKey, PreparedDocument] = {}
+    readers: dict[Path, PdfReader] = {}
+    problems: dict[str, PackbuilderError] = {}
+    for key, _item, document in iter_documents(meeting):
+        source = document.source
+        if not isinstance(source, FileSource):
+            continue
+        shown = display_path(source.path)
+        try:
+            if source.path.suffix.lower() == ".docx":
+                check_docx(source.path, where=shown)
+                continue
+            if source.path not in readers:
+                readers[source.path] = _open_paper(source.path, shown)
+            reader = readers[source.path]
+            prepared[key] = PreparedDocument(
+                document, source.path, reader, _select(document, reader)
+            )
+        except PackbuilderError as exc:
+            problems.setdefault(str(exc), exc)
+    if len(problems) == 1:
+        raise next(iter(problems.values()))
+    if problems:
+        raise SeveralErrors(list(problems.values()), what="papers cannot be used")
+    return prepared
+
+
+def _open_paper(path: Path, shown: str) -> PdfReader:
+    """open_pdf, with the file named as the clerk wrote it (relative), not as an absolute path."""
+    try:
+        return open_pdf(path)
+    except PackbuilderError as exc:
+        if exc.where == str(path):
+            exc.where = shown
+        raise
+
+
 def prepare_documents(
     meeting: Meeting,
     converter: Converter,
     workdir: Path,
     progress: Callable[[str], None] | None = None,
 ) -> dict[DocumentKey, PreparedDocument]:
-    """Render, convert and open every document of the meeting's pack."""
+    """Render, convert and open every document of the meeting's pack.
+
+    The paper files are checked first (:func:`check_papers`), so a damaged
+    paper is reported before any template is rendered or LibreOffice started.
+    """
     progress = progress or (lambda message: None)
     entries = list(iter_documents(meeting))
+    progress(f"Reading {len(entries)} document(s)")
+    prepared = check_papers(meeting)
     word_files: dict[DocumentKey, Path] = {}
-    pdf_files: dict[DocumentKey, Path] = {}
+    names: dict[Path, str] = {}
     reports = workdir / "reports"
     rendered = [e for e in entries if not isinstance(e[2].source, FileSource)]
     if rendered:
@@ -85,31 +138,81 @@ def prepare_documents(
         elif isinstance(source, FileSource) and source.path.suffix.lower() == ".docx":
             word_files[key] = source.path
         elif isinstance(source, FileSource):
-            pdf_files[key] = source.path
+            continue  # opened by check_papers
         else:  # pragma: no cover - every source type is handled above
             raise TypeError(f"unknown source {source!r}")
+        names[word_files[key]] = _display_name(document)
     if word_files:
-        converted = converter.convert(list(word_files.values()))
-        pdf_files.update({key: converted[path] for key, path in word_files.items()})
+        converted = converter.convert(list(word_files.values()), names)
+        readers: dict[Path, PdfReader] = {}
+        for key, path in word_files.items():
+            document = prepared_document(meeting, key)
+            pdf = converted[path]
+            if pdf not in readers:
+                readers[pdf] = open_pdf(pdf, what=_display_name(document))
+            reader = readers[pdf]
+            prepared[key] = PreparedDocument(
+                document, pdf, reader, _select(document, reader), word=path
+            )
+    return {key: prepared[key] for key, _item, _document in entries}
 
-    progress(f"Reading {len(entries)} document(s)")
-    readers: dict[Path, PdfReader] = {}
-    prepared: dict[DocumentKey, PreparedDocument] = {}
-    for key, _item, document in entries:
-        pdf = pdf_files[key]
-        if pdf not in readers:
-            readers[pdf] = open_pdf(pdf, what=_display_name(document))
-        reader = readers[pdf]
-        prepared[key] = PreparedDocument(
-            document, pdf, reader, _select(document, reader), word=word_files.get(key)
-        )
-    return prepared
+
+def prepared_document(meeting: Meeting, key: DocumentKey) -> Document:
+    """The document at ``key`` (``(item, paper, document)`` indices)."""
+    i, p, d = key
+    return meeting.items[i].included_papers[p].documents[d]
+
+
+@dataclass(frozen=True)
+class PaperWarning:
+    """Something a clerk should look at in a pack that was built: a paper that was repaired."""
+
+    file: Path | None
+    name: str
+    message: str
+    details: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.message}"
+
+
+_XREF_MARKS = ("xref", "wrong pointing object")
+_XREF_NOTES = (*_XREF_MARKS, "object streams", " found", "trailer")
+"""pypdf's notes while it rebuilds a cross-reference table (startxref, objects found...)."""
+
+
+def paper_warnings(documents: dict[DocumentKey, PreparedDocument]) -> list[PaperWarning]:
+    """What pypdf had to repair in the papers (while opening or copying them), one per file."""
+    warnings: list[PaperWarning] = []
+    seen: set[int] = set()
+    for prepared in documents.values():
+        reader = prepared.reader
+        notes = [str(n) for n in getattr(reader, "notes", None) or []]
+        if id(reader) in seen or not notes:
+            continue
+        seen.add(id(reader))
+        source = prepared.document.source
+        path = source.path if isinstance(source, FileSource) else None
+        name = display_path(path) if path else _display_name(prepared.document)
+        xref = [n for n in notes if any(k in n.lower() for k in _XREF_MARKS)]
+        other = [n for n in notes if not any(k in n.lower() for k in _XREF_NOTES)]
+        more = f" and {len(other) - 1} more" if len(other) > 1 else ""
+        if xref:
+            message = "the cross-reference table was damaged and has been rebuilt"
+            if other:
+                message += f"; other problems were repaired too ({other[0]}{more})"
+        else:
+            found = other or notes
+            message = f"was damaged and has been repaired while reading it ({found[0]}{more})"
+        message += "; check its pages in the pack"
+        warnings.append(PaperWarning(path, name, message, tuple(notes)))
+    return warnings
 
 
 def _display_name(document: Document) -> str:
     source = document.source
     if isinstance(source, FileSource):
-        return str(source.path)
+        return display_path(source.path)
     if isinstance(source, ForwardPlanSource):
         return f"the forward plan table made from {source.plan} ({document.origin})"
     return f"the cover report '{document.title}' ({document.origin})"
@@ -123,8 +226,11 @@ def _select(document: Document, reader: PdfReader) -> list[int]:
     try:
         return source.pages.indices(count)
     except PageSelectionError as exc:
+        origin = document.origin
         raise InputError(
             f"pages '{source.pages}' of {source.path.name}: {exc}",
-            where=str(document.origin),
+            where=location(
+                display_path(origin.file), source.pages.line or origin.line, f"{origin.key}.pages"
+            ),
             hint=f"choose pages between 1 and {count}, or remove 'pages' to include them all",
         ) from None

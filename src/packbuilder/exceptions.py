@@ -129,3 +129,16 @@ class BuildInterrupted(PackbuilderError):
     """The user pressed Ctrl-C; nothing was published."""
 
     exit_code = ExitCode.INTERRUPTED
+
+
+class SeveralErrors(PackbuilderError):
+    """Several problems found in one pass (every unusable paper, say), reported together.
+
+    The exit code is the first problem's; ``errors`` holds them all.
+    """
+
+    def __init__(self, errors: list[PackbuilderError], *, what: str = "problems"):
+        self.errors = list(errors)
+        self.exit_code = self.errors[0].exit_code
+        body = "\n".join("  - " + str(error).replace("\n", "\n    ") for error in self.errors)
+        super().__init__(f"{len(self.errors)} {what}:\n{body}")

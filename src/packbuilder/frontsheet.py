@@ -22,6 +22,7 @@ from .exceptions import TemplateError
 from .layout import DocumentCounts, PackLayout, layout_pack
 from .model import Meeting
 from .pdfread import open_pdf
+from .schema import display_path
 
 MAX_ATTEMPTS = 4
 
@@ -69,8 +70,9 @@ def build_front_sheet(
         docx = workdir / f"agenda-{attempt}.docx"
         progress(f"Rendering the front sheet ({assumed} page(s) assumed)")
         render.render_agenda(template, meeting, item_pages, docx, kind=kind, revised=revised)
-        pdf = converter.convert([docx])[docx]
-        reader = open_pdf(pdf, what=f"the front sheet rendered from {template}")
+        what = f"the front sheet rendered from {display_path(template)}"
+        pdf = converter.convert([docx], {docx: what})[docx]
+        reader = open_pdf(pdf, what=what)
         actual = len(reader.pages)
         if actual == assumed:
             return FrontSheet(docx, pdf, reader, layout, item_pages)

@@ -14,31 +14,50 @@ import contextlib
 import errno
 import os
 import shutil
+import signal
 import tempfile
+import threading
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
-from .exceptions import OutputError
+from .exceptions import BuildInterrupted, InputError, OutputError, PackbuilderError
 
 MANIFEST = "manifest.json"
 
 
 def _describe_os_error(exc: OSError, path: Path) -> OutputError:
-    if exc.errno == errno.ENOSPC:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return OutputError(
             f"the disk is full while writing {path}",
             hint="free some space and build again; the previous outputs are untouched",
         )
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+    if exc.errno == errno.EROFS:
+        return OutputError(
+            f"cannot write in {path.parent}: the disk is read-only",
+            hint="choose a folder on a writable disk with --output",
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM):
         return OutputError(
             f"no permission to write in {path.parent}",
             hint="choose a folder you can write to with --output, or fix its permissions",
         )
-    return OutputError(f"cannot write {path}: {exc.strerror or exc}")
+    return OutputError(
+        f"cannot write {path}: {exc.strerror or exc}",
+        hint="check that the folder exists and is writable and that the disk is working, "
+        "or choose another folder with --output",
+    )
 
 
 def recover(output_dir: Path) -> None:
-    """Put back a previous output folder left aside by a build that died mid-swap."""
+    """Put back a previous output folder left aside by a build that died mid-swap.
+
+    Also removes staging folders left by builds that were killed. Call it only
+    while holding the output folder's lock (:mod:`packbuilder.lock`): then no
+    other build of the folder is running and every staging folder is stale.
+    """
+    for stale in output_dir.parent.glob(f".{output_dir.name}.staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)
     if output_dir.exists():
         for leftover in output_dir.parent.glob(f".{output_dir.name}.old-*"):
             shutil.rmtree(leftover, ignore_errors=True)
@@ -78,7 +97,44 @@ def discard(staging: Path) -> None:
 
 
 def publish(staging: Path, output_dir: Path) -> None:
-    """Replace ``output_dir`` with ``staging`` so readers see the old or the new, never half."""
+    """Replace ``output_dir`` with ``staging`` so readers see the old or the new, never half.
+
+    Ctrl-C (or SIGTERM) during the swap is held until the swap is complete, so
+    it cannot leave the previous folder renamed aside and the new one not yet
+    in place; it is then reported as :class:`BuildInterrupted`, saying that the
+    new outputs were published.
+    """
+    with _interrupts_held() as received:
+        _swap(staging, output_dir)
+    if received:
+        raise BuildInterrupted(
+            f"interrupted; the new outputs in {output_dir} had already been published "
+            "and are complete"
+        )
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[list[int]]:
+    """Within the block, SIGINT and SIGTERM are recorded in the yielded list, not acted on."""
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield received  # signal handlers can only be changed in the main thread
+        return
+    previous = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        handler = signal.getsignal(signum)
+        if handler is None:  # installed outside Python: leave it alone
+            continue
+        previous[signum] = handler
+        signal.signal(signum, lambda number, frame: received.append(number))
+    try:
+        yield received
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _swap(staging: Path, output_dir: Path) -> None:
     old = None
     try:
         if output_dir.exists():
@@ -92,6 +148,39 @@ def publish(staging: Path, output_dir: Path) -> None:
         raise _describe_os_error(exc, output_dir) from exc
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def staging_error(exc: OSError | OutputError, staging: Path, output_dir: Path) -> PackbuilderError:
+    """An error while writing into the staging folder, re-worded for the clerk.
+
+    The clerk never sees the staging folder's name: the message names the
+    output folder (``build/osb/pack.pdf``), says what to do and that the
+    previous outputs are untouched. An :class:`OSError` about a file outside
+    the staging folder (a paper that vanished during the build) is an
+    :class:`InputError` naming that file.
+    """
+    untouched = f"the previous outputs in {output_dir} are untouched"
+
+    def place(text: str | None) -> str | None:
+        return text.replace(str(staging), str(output_dir)) if text else text
+
+    if isinstance(exc, OutputError):
+        hint = place(exc.hint) or "check that the folder is writable and the disk is not full"
+        return OutputError(
+            place(exc.message) or "", hint=f"{hint}; {untouched}", where=place(exc.where)
+        )
+    name = exc.filename if isinstance(exc.filename, str) else None
+    inside = name is None or name.startswith(str(staging))
+    if not inside and exc.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+        return InputError(
+            f"cannot read {name}: {exc.strerror or exc}",
+            hint=f"check that the file is still there and readable, then build again; {untouched}",
+        )
+    path = Path(place(name)) if name and inside else output_dir
+    error = _describe_os_error(exc, path)
+    if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+        error.hint = f"{error.hint or 'check the folder and the disk'}; {untouched}"
+    return error
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:

@@ -8,7 +8,7 @@ reads them in a PDF viewer; :func:`PageSelection.indices` turns them into the
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _PART = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+|end)\s*)?$", re.IGNORECASE)
 
@@ -23,6 +23,8 @@ class PageSelection:
 
     ranges: tuple[tuple[int, int | None], ...]
     text: str
+    line: int | None = field(default=None, compare=False)
+    """The line of the YAML file it was written on, for messages."""
 
     def indices(self, page_count: int) -> list[int]:
         """Return the selected 0-based page indices for a document of ``page_count`` pages.

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -79,28 +79,40 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def compose_yaml(path: Path) -> yaml.Node | None:
     """Read ``path`` and compose its YAML into a node tree; syntax errors become DefinitionError."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise DefinitionError([f"{path}: file not found"], hint="check the path") from None
-    except UnicodeDecodeError as exc:
+    except OSError as exc:
         raise DefinitionError(
-            [f"{path}: not UTF-8 text (byte {exc.start})"],
+            [f"{path}: cannot be read ({exc.strerror})"], hint="check the file's permissions"
+        ) from None
+    # Notepad's "Unicode" is UTF-16 with a byte order mark: read it rather than refuse it.
+    encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DefinitionError(
+            [f"{path}:{line}: not UTF-8 text (byte {exc.start})"],
             hint="save the file as UTF-8 (in Notepad: Save As, Encoding: UTF-8)",
         ) from None
-    except OSError as exc:
-        raise DefinitionError([f"{path}: cannot be read ({exc.strerror})"]) from None
     try:
         return yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         problem = exc.problem or exc.context or "syntax error"
-        raise DefinitionError(
-            [f"{where}: YAML syntax error: {problem}"],
-            hint="check the indentation and that text containing ': ' or '#' is in quotes",
-        ) from None
+        hint = "check the indentation and that text containing ': ' or '#' is in quotes"
+        lines = text.splitlines()
+        bad_line = lines[mark.line] if mark and mark.line < len(lines) else ""
+        indent = bad_line[: len(bad_line) - len(bad_line.lstrip())]
+        if "'\\t'" in problem or "\t" in indent:
+            hint = "indent with spaces, not tabs (YAML does not allow tabs for indentation)"
+        raise DefinitionError([f"{where}: YAML syntax error: {problem}"], hint=hint) from None
     except yaml.YAMLError as exc:
-        raise DefinitionError([f"{path}: YAML error: {exc}"]) from None
+        raise DefinitionError(
+            [f"{path}: YAML error: {exc}"], hint="check the file is a plain YAML text file"
+        ) from None
 
 
 _CONSTRUCTOR = yaml.SafeLoader("")
@@ -131,13 +143,21 @@ class Type:
 
     expected = "a value"
 
+    @property
+    def advice(self) -> str:
+        """What to write instead of a value of the wrong kind."""
+        return f"write {self.expected} here"
+
     def convert(self, node: yaml.Node, ctx: Context, key: str) -> Any:
         raise NotImplementedError
 
     def _scalar(self, node: yaml.Node) -> yaml.ScalarNode:
         if not isinstance(node, yaml.ScalarNode):
-            raise Invalid(f"expected {self.expected}, found {describe(node)}")
+            raise self._wrong(node)
         return node
+
+    def _wrong(self, node: yaml.Node) -> Invalid:
+        return Invalid(f"expected {self.expected}, found {describe(node)}", self.advice)
 
 
 class Str(Type):
@@ -162,12 +182,26 @@ class Int(Type):
     def convert(self, node: yaml.Node, ctx: Context, key: str) -> int:
         value = scalar_value(self._scalar(node))
         if isinstance(value, bool) or not isinstance(value, int):
-            raise Invalid(f"expected {self.expected}, found {describe(node)}")
+            raise Invalid(
+                f"expected {self.expected}, found {describe(node)}",
+                f"write a whole number in figures, such as {self.minimum or 2}",
+            )
         if self.minimum is not None and value < self.minimum:
-            raise Invalid(f"{value} is too small; the smallest allowed is {self.minimum}")
+            raise Invalid(
+                f"{value} is too small; the smallest allowed is {self.minimum}", self._range()
+            )
         if self.maximum is not None and value > self.maximum:
-            raise Invalid(f"{value} is too large; the largest allowed is {self.maximum}")
+            raise Invalid(
+                f"{value} is too large; the largest allowed is {self.maximum}", self._range()
+            )
         return value
+
+    def _range(self) -> str:
+        if self.minimum is not None and self.maximum is not None:
+            return f"write a number from {self.minimum} to {self.maximum}"
+        if self.minimum is not None:
+            return f"write a number of {self.minimum} or more"
+        return f"write a number of {self.maximum} or less"
 
 
 class Bool(Type):
@@ -176,7 +210,7 @@ class Bool(Type):
     def convert(self, node: yaml.Node, ctx: Context, key: str) -> bool:
         value = scalar_value(self._scalar(node))
         if not isinstance(value, bool):
-            raise Invalid(f"expected {self.expected}, found {describe(node)}")
+            raise self._wrong(node)
         return value
 
 
@@ -192,7 +226,10 @@ class Date(Type):
                 parsed = dt.datetime.strptime(text, "%Y-%m-%d")
             except ValueError as exc:
                 if len(text.split("-")) == 3 and all(p.isdigit() for p in text.split("-")):
-                    raise Invalid(f"'{text}' is not a real date ({exc})") from None
+                    raise Invalid(
+                        f"'{text}' is not a real date ({exc})",
+                        "check the day and the month; dates are written YYYY-MM-DD",
+                    ) from None
                 raise Invalid(
                     f"'{text}' is not a date", "write dates as YYYY-MM-DD, e.g. 2022-05-11"
                 ) from None
@@ -211,7 +248,7 @@ class Choice(Type):
         value = str(self._scalar(node).value).strip().lower()
         if value not in self.choices:
             close = difflib.get_close_matches(value, self.choices, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else None
+            hint = f"did you mean '{close[0]}'?" if close else f"write {self.expected}"
             raise Invalid(f"'{value}' is not {self.expected}", hint)
         return value
 
@@ -227,7 +264,7 @@ class FilePath(Type):
     def convert(self, node: yaml.Node, ctx: Context, key: str) -> Path:
         text = str(self._scalar(node).value).strip()
         if not text:
-            raise Invalid("the path is empty")
+            raise Invalid("the path is empty", "write the file's path, or remove the key")
         path = (ctx.base_dir / Path(text).expanduser()).resolve()
         if self.suffixes and path.suffix.lower() not in self.suffixes:
             raise Invalid(
@@ -248,9 +285,12 @@ class Pages(Type):
 
     def convert(self, node: yaml.Node, ctx: Context, key: str) -> PageSelection:
         try:
-            return parse_page_selection(self._scalar(node).value)
+            selection = parse_page_selection(self._scalar(node).value)
+            return replace(selection, line=node.start_mark.line + 1)
         except PageSelectionError as exc:
-            raise Invalid(str(exc)) from None
+            raise Invalid(
+                str(exc), "write pages like '1-3, 7' or '5-end', numbered from 1 as a viewer shows"
+            ) from None
 
 
 class ListOf(Type):
@@ -260,13 +300,17 @@ class ListOf(Type):
         self.item, self.allow_single, self.nonempty = item, allow_single, nonempty
         self.expected = f"a list of {item.expected}"
 
+    @property
+    def advice(self) -> str:
+        return "write each entry on its own line, indented and starting with '- '"
+
     def convert(self, node: yaml.Node, ctx: Context, key: str) -> list[Any]:
         if not isinstance(node, yaml.SequenceNode):
             if self.allow_single and not isinstance(node, yaml.MappingNode):
                 return [self.item.convert(node, ctx, key)]
-            raise Invalid(f"expected {self.expected}, found {describe(node)}")
+            raise self._wrong(node)
         if self.nonempty and not node.value:
-            raise Invalid("the list is empty")
+            raise Invalid("the list is empty", "add at least one entry, on a line starting '- '")
         values = []
         for index, child in enumerate(node.value):
             child_key = f"{key}[{index}]"
@@ -320,13 +364,20 @@ class Struct(Type):
         self.name, self.fields, self.build, self.shorthand = name, dict(fields), build, shorthand
         self.expected = f"a {name} (key: value lines)"
 
+    @property
+    def advice(self) -> str:
+        keys = ", ".join(name for name, spec in self.fields.items() if spec.required)
+        return f"write the {self.name} as indented 'key: value' lines" + (
+            f" (it needs {keys})" if keys else ""
+        )
+
     def convert(self, node: yaml.Node, ctx: Context, key: str) -> Any:
         if isinstance(node, yaml.ScalarNode) and self.shorthand and not is_null(node):
             values = self.shorthand(node, ctx, key)
         elif isinstance(node, yaml.MappingNode):
             values = self._convert_mapping(node, ctx, key)
         else:
-            raise Invalid(f"expected {self.expected}, found {describe(node)}")
+            raise self._wrong(node)
         for name, spec in self.fields.items():
             values.setdefault(name, spec.default)
         return self.build(values, node, ctx, key) if self.build else values

@@ -16,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -62,12 +63,55 @@ def converter_identity(program: str) -> str:
     return hashlib.sha256(f"{stamp}|{PDF_FILTER}".encode()).hexdigest()[:16]
 
 
-def convert_to_pdf(inputs: Sequence[Path], outdir: Path, *, timeout: float) -> dict[Path, Path]:
+class ConversionStopped(ConverterError):
+    """A run was refused or killed because its conversion was stopped (see :class:`Runs`)."""
+
+
+class Runs:
+    """The LibreOffice runs of one conversion, so that they can all be stopped at once.
+
+    A converter that runs LibreOffice in worker threads passes one ``Runs`` to
+    every :func:`convert_to_pdf`; when the main thread is interrupted (Ctrl-C)
+    or one run fails, :meth:`stop` kills the process group of every run still
+    going and makes any run not yet started fail at once, so no LibreOffice is
+    left behind and nothing waits for a timeout.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._processes: set[subprocess.Popen] = set()
+        self.stopped = False
+
+    def start(self, command: list[str], **options: object) -> subprocess.Popen:
+        with self._lock:
+            if self.stopped:
+                raise ConversionStopped("the conversion was stopped")
+            process = subprocess.Popen(command, **options)
+            self._processes.add(process)
+            return process
+
+    def finished(self, process: subprocess.Popen) -> None:
+        with self._lock:
+            self._processes.discard(process)
+
+    def stop(self) -> None:
+        """Kill every running LibreOffice of this conversion; refuse new ones."""
+        with self._lock:
+            self.stopped = True
+            running = list(self._processes)
+        for process in running:
+            _kill_group(process)
+
+
+def convert_to_pdf(
+    inputs: Sequence[Path], outdir: Path, *, timeout: float, runs: Runs | None = None
+) -> dict[Path, Path]:
     """Convert ``inputs`` (which must have distinct file names) to PDF in ``outdir``.
 
     Returns input -> output PDF. Raises :class:`ConversionTimeoutError` when the
     run takes longer than ``timeout`` seconds (the process group is killed) and
     :class:`ConverterError` naming the file when an expected PDF is missing.
+    ``runs`` lets another thread stop the run (see :class:`Runs`).
     """
     program = find_soffice()
     outdir.mkdir(parents=True, exist_ok=True)
@@ -87,7 +131,7 @@ def convert_to_pdf(inputs: Sequence[Path], outdir: Path, *, timeout: float) -> d
             str(outdir),
             *(str(p) for p in inputs),
         ]
-        output = _run_group(command, timeout=timeout, what=_names(inputs))
+        output = _run_group(command, timeout=timeout, what=_names(inputs), runs=runs)
     results: dict[Path, Path] = {}
     for source in inputs:
         pdf = outdir / (source.stem + ".pdf")
@@ -113,11 +157,12 @@ def _looks_like_pdf(path: Path) -> bool:
         return False
 
 
-def _run_group(command: list[str], *, timeout: float, what: str) -> str:
+def _run_group(command: list[str], *, timeout: float, what: str, runs: Runs | None = None) -> str:
     """Run ``command`` in its own process group; kill the whole group on timeout or Ctrl-C."""
     env = dict(os.environ, SAL_USE_VCLPLUGIN="svp", HOME=os.environ.get("HOME", "/tmp"))
+    runs = runs or Runs()
     try:
-        process = subprocess.Popen(
+        process = runs.start(
             command,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
@@ -129,6 +174,13 @@ def _run_group(command: list[str], *, timeout: float, what: str) -> str:
         raise ConverterMissingError(
             f"could not start LibreOffice ({exc.strerror})", hint=INSTALL_HINT
         ) from exc
+    try:
+        return _wait(process, timeout=timeout, what=what, runs=runs)
+    finally:
+        runs.finished(process)
+
+
+def _wait(process: subprocess.Popen, *, timeout: float, what: str, runs: Runs) -> str:
     try:
         stdout, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -142,6 +194,8 @@ def _run_group(command: list[str], *, timeout: float, what: str) -> str:
         _kill_group(process)
         raise
     text = stdout.decode("utf-8", "replace").strip()
+    if runs.stopped:
+        raise ConversionStopped(f"the conversion of {what} was stopped")
     if process.returncode != 0:
         raise ConverterError(
             f"LibreOffice failed (exit code {process.returncode}) converting {what}",

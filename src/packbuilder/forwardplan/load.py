@@ -71,7 +71,7 @@ def bool_from_text(text: str) -> bool:
         return False
     if word in (_YES | {"pfp"}):
         return True
-    raise s.Invalid(f"'{text}' is not yes or no")
+    raise s.Invalid(f"'{text}' is not yes or no", "write yes or no")
 
 
 def list_from_text(text: str) -> tuple[str, ...]:

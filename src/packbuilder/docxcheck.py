@@ -1,0 +1,131 @@
+"""Check that a Word paper is a real .docx before LibreOffice sees it.
+
+LibreOffice "converts" almost anything: a text file named ``.docx`` comes out
+as a PDF of its bytes, an old ``.doc`` renamed ``.docx`` may convert or not.
+A clerk would rather be told. :func:`check_docx` accepts a file only if it is
+a readable zip package holding ``word/document.xml`` that is well-formed XML,
+and otherwise raises :class:`~packbuilder.exceptions.DocumentError` naming
+the file, what it seems to be instead and what to do.
+"""
+
+from __future__ import annotations
+
+import zipfile
+import zlib
+from pathlib import Path
+
+from lxml import etree
+
+from .exceptions import DocumentError, EncryptedDocumentError
+
+MAIN_PART = "word/document.xml"
+OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+"""The start of a Compound File: an old .doc, or a password-protected .docx."""
+
+RESAVE_HINT = (
+    "open it in Word or LibreOffice and save it again as 'Word Document (*.docx)', then build again"
+)
+FRESH_COPY_HINT = (
+    "the file was probably not copied or downloaded completely; get a fresh copy from "
+    "the author, or open it in Word and save it again as .docx"
+)
+
+
+def check_docx(path: Path, *, where: str | None = None) -> None:
+    """Raise :class:`DocumentError` unless ``path`` is a well-formed .docx package.
+
+    ``where`` names the file in the message (default: the path).
+    """
+    path = Path(path)
+    where = where or str(path)
+
+    def fail(message: str, hint: str, error: type[DocumentError] = DocumentError) -> DocumentError:
+        return error(message, hint=hint, where=where)
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+    except FileNotFoundError:
+        raise fail("the file does not exist", "check the file name and folder") from None
+    except IsADirectoryError:
+        raise fail("is a folder, not a Word document", "name a .docx file") from None
+    except OSError as exc:
+        raise fail(
+            f"cannot be read ({exc.strerror or exc})", "check the file's permissions"
+        ) from None
+    if not head:
+        raise fail("is empty (0 bytes)", FRESH_COPY_HINT)
+    if not head.startswith(b"PK"):
+        raise _not_a_package(path, head, fail)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if MAIN_PART not in names:
+                raise _other_package(names, fail)
+            bad = archive.testzip()
+            if bad is not None:
+                raise fail(f"is damaged: its part {bad} is corrupt", FRESH_COPY_HINT)
+            xml = archive.read(MAIN_PART)
+    except DocumentError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        raise fail(f"is damaged and cannot be opened ({_describe(exc)})", FRESH_COPY_HINT) from None
+    except (RuntimeError, NotImplementedError) as exc:  # encrypted or exotic zip entries
+        raise fail(f"cannot be opened ({_describe(exc)})", RESAVE_HINT) from None
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    try:
+        etree.fromstring(xml, parser)
+    except etree.XMLSyntaxError as exc:
+        raise fail(
+            f"is damaged: its text ({MAIN_PART}) is not valid XML ({_describe(exc)})",
+            FRESH_COPY_HINT,
+        ) from None
+
+
+def _not_a_package(path: Path, head: bytes, fail) -> DocumentError:  # type: ignore[no-untyped-def]
+    if head.startswith(OLE_MAGIC):
+        try:
+            encrypted = "EncryptedPackage".encode("utf-16-le") in path.read_bytes()
+        except OSError:
+            encrypted = False
+        if encrypted:
+            return fail(
+                "is protected by a password",
+                "ask the author for a copy without a password, or open it in Word, remove "
+                "the password (File > Info > Protect Document > Encrypt with Password) and "
+                "save it",
+                EncryptedDocumentError,
+            )
+        return fail(
+            "is an old Word 97-2003 document (.doc) renamed .docx",
+            "open it in Word and save it as 'Word Document (*.docx)', then build again",
+        )
+    if b"%PDF-" in head:
+        return fail(
+            "is a PDF file named .docx",
+            "rename it to end in .pdf and change its name in the meeting file",
+        )
+    if head.lstrip().startswith(b"{\\rtf"):
+        return fail("is a Rich Text (.rtf) file named .docx", RESAVE_HINT)
+    lowered = head.lstrip().lower()
+    if lowered.startswith((b"<html", b"<!doctype html", b"<?xml")):
+        return fail("is a web page or XML file named .docx, not a Word document", RESAVE_HINT)
+    return fail("is not a Word document (.docx)", RESAVE_HINT)
+
+
+def _other_package(names: set[str], fail) -> DocumentError:  # type: ignore[no-untyped-def]
+    if any(name.startswith("xl/") for name in names):
+        kind = "an Excel workbook"
+        hint = "save the sheet as PDF from Excel and name the PDF in the meeting file"
+    elif any(name.startswith("ppt/") for name in names):
+        kind = "a PowerPoint presentation"
+        hint = "save the slides as PDF from PowerPoint and name the PDF in the meeting file"
+    else:
+        kind = "a zip file"
+        hint = RESAVE_HINT
+    return fail(f"is {kind}, not a Word document (it has no {MAIN_PART})", hint)
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "..."
