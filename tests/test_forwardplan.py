@@ -454,3 +454,25 @@ def test_summary_round_trip(tmp_path):
     summaries = [entry_summary(e) for e in build_edition(plan, D(2022, 5, 3)).entries]
     path = write(tmp_path, "s.json", json.dumps({"as_of": "2022-05-03", "entries": summaries}))
     assert compare(read_summary(path), summaries).changes == ()
+
+
+def test_build_refuses_a_folder_it_did_not_write(tmp_path):
+    """The edition replaces its output folder as a whole, so a folder of other files is refused."""
+    from packbuilder.exceptions import OutputError
+
+    folder = tmp_path / "www"
+    folder.mkdir()
+    (folder / "index.html").write_text("the council's own page")
+    with pytest.raises(OutputError, match="already holds files that packbuilder did not write"):
+        build_forward_plan(EXAMPLE / "plan.yaml", folder, as_of=dt.date(2022, 5, 3))
+    assert (folder / "index.html").read_text() == "the council's own page"
+
+
+def test_build_waits_for_a_build_of_the_same_folder(tmp_path):
+    """Forward-plan builds take the same lock as pack builds."""
+    from packbuilder.exceptions import BuildLockedError
+    from packbuilder.lock import build_lock
+
+    folder = tmp_path / "fwp"
+    with build_lock(folder, wait=0), pytest.raises(BuildLockedError):
+        build_forward_plan(EXAMPLE / "plan.yaml", folder, as_of=dt.date(2022, 5, 3), wait=0)

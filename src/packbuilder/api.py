@@ -23,9 +23,9 @@ from .changes import Changes, compare_manifests
 from .convert import DEFAULT_TIMEOUT, ConversionCache, ConversionStats, Converter
 from .definition import load_meeting
 from .documents import PaperWarning, check_papers, paper_warnings, prepare_documents
-from .exceptions import InputError, OutputError
+from .exceptions import InputError
 from .frontsheet import build_front_sheet
-from .lock import DEFAULT_WAIT, build_lock
+from .lock import DEFAULT_WAIT
 from .manifest import (
     build_manifest,
     input_files,
@@ -36,15 +36,7 @@ from .manifest import (
     write_manifest,
 )
 from .model import ItemStatus, Meeting
-from .outputs import (
-    MANIFEST,
-    check_output_dir,
-    discard,
-    make_staging_dir,
-    publish,
-    recover,
-    staging_error,
-)
+from .outputs import MANIFEST, staged_output
 from .packplan import build_pack_spec
 from .render import render_agenda
 from .rendercache import RenderCache, RenderStats
@@ -234,36 +226,21 @@ def build(meeting_path: Path | str, options: BuildOptions | None = None) -> Buil
     progress = options.progress or (lambda message: None)
     meeting = apply_options(load_meeting(meeting_path), options)
     output_dir = Path(options.output_dir or default_output_dir(meeting.path))
-    with build_lock(output_dir, wait=options.wait, progress=progress):
-        recover(output_dir)
-        check_output_dir(output_dir)
+    with staged_output(output_dir, wait=options.wait, progress=progress) as staging:
         previous = read_manifest(output_dir / MANIFEST)
-
-        staging = make_staging_dir(output_dir)
-        try:
-            work = staging / ".work"
-            converter = Converter(
-                work,
-                ConversionCache(options.cache_dir),
-                timeout=options.timeout,
-                progress=progress,
+        work = staging / ".work"
+        converter = Converter(
+            work,
+            ConversionCache(options.cache_dir),
+            timeout=options.timeout,
+            progress=progress,
+        )
+        render_cache = RenderCache(options.cache_dir)
+        with rendercache.using(render_cache):
+            result, warnings = _build_into(
+                meeting, staging, work, converter, previous, progress, kind=options.kind
             )
-            render_cache = RenderCache(options.cache_dir)
-            with rendercache.using(render_cache):
-                result, warnings = _build_into(
-                    meeting, staging, work, converter, previous, progress, kind=options.kind
-                )
-            shutil.rmtree(work, ignore_errors=True)
-        except (OSError, OutputError) as exc:
-            discard(staging)
-            raise staging_error(exc, staging, output_dir) from exc
-        except BaseException:
-            discard(staging)
-            raise
-        try:
-            publish(staging, output_dir)
-        finally:
-            discard(staging)  # gone once published; a failed swap leaves the old folder
+        shutil.rmtree(work, ignore_errors=True)
     return BuildResult(
         meeting=meeting,
         output_dir=output_dir,

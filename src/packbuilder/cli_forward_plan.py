@@ -18,6 +18,7 @@ from .exceptions import ChecksFailedError
 from .forwardplan.build import build_forward_plan, check_plan
 from .forwardplan.checks import Finding
 from .forwardplan.render import long_date
+from .lock import DEFAULT_WAIT
 
 DEFAULT_OUTPUT = Path("build") / "forward-plan"
 
@@ -68,7 +69,7 @@ def _report_findings(findings: list[Finding], reporter: Reporter, *, strict_hint
     type=click.Path(file_okay=False, path_type=Path),
     default=DEFAULT_OUTPUT,
     show_default=True,
-    help="Output folder; its forward-plan.* files are replaced.",
+    help="Output folder, replaced as a whole by each edition.",
 )
 @click.option(
     "--previous",
@@ -89,6 +90,13 @@ def _report_findings(findings: list[Finding], reporter: Reporter, *, strict_hint
     show_default=True,
     help="Seconds LibreOffice may take before it is stopped.",
 )
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_WAIT,
+    show_default=True,
+    help="Seconds to wait for another build of the same output folder to finish.",
+)
 @click.pass_obj
 @handle_errors
 def build_command(
@@ -102,12 +110,13 @@ def build_command(
     cache_dir: Path | None,
     no_cache: bool,
     timeout: float,
+    wait: float,
 ) -> None:
     """Build the edition of PLAN (plan.yaml, a folder of .yaml files, or a .csv).
 
     Writes forward-plan.docx, forward-plan.pdf, forward-plan.json (the
-    summary) and forward-plan-changes.txt. A failed build leaves the previous
-    edition untouched.
+    summary) and forward-plan-changes.txt into the output folder, which is
+    replaced as a whole; a failed build leaves the previous edition untouched.
     """
     result = build_forward_plan(
         plan,
@@ -119,6 +128,7 @@ def build_command(
         cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
         timeout=timeout,
         progress=reporter.progress,
+        wait=wait,
     )
     edition = result.edition
     reporter.result(

@@ -18,10 +18,11 @@ import signal
 import tempfile
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .exceptions import BuildInterrupted, InputError, OutputError, PackbuilderError
+from .lock import DEFAULT_WAIT, build_lock
 
 MANIFEST = "manifest.json"
 
@@ -68,18 +69,55 @@ def recover(output_dir: Path) -> None:
             os.rename(olds[-1], output_dir)
 
 
-def check_output_dir(output_dir: Path) -> None:
-    """Refuse to replace a non-empty folder that packbuilder did not write."""
+def check_output_dir(output_dir: Path, marker: str = MANIFEST) -> None:
+    """Refuse to replace a non-empty folder that packbuilder did not write.
+
+    ``marker`` is the file every output folder of this kind holds (the pack's
+    ``manifest.json``, the forward plan's summary).
+    """
     if output_dir.exists() and not output_dir.is_dir():
         raise OutputError(
             f"{output_dir} exists and is not a folder", hint="choose another --output folder"
         )
-    if output_dir.is_dir() and any(output_dir.iterdir()) and not (output_dir / MANIFEST).exists():
+    if output_dir.is_dir() and any(output_dir.iterdir()) and not (output_dir / marker).exists():
         raise OutputError(
             f"{output_dir} already holds files that packbuilder did not write",
             hint="packbuilder replaces its output folder as a whole; choose an empty or new "
             "folder with --output",
         )
+
+
+@contextlib.contextmanager
+def staged_output(
+    output_dir: Path,
+    *,
+    marker: str = MANIFEST,
+    wait: float = DEFAULT_WAIT,
+    progress: Callable[[str], None] | None = None,
+) -> Iterator[Path]:
+    """Lock ``output_dir`` and yield a staging folder to write every output into.
+
+    When the body finishes, the staging folder replaces ``output_dir`` in one
+    swap; when it fails (or is interrupted), the staging folder is discarded
+    and ``output_dir`` is left exactly as it was. Errors writing into the
+    staging folder are re-worded to name the output folder.
+    """
+    with build_lock(output_dir, wait=wait, progress=progress):
+        recover(output_dir)
+        check_output_dir(output_dir, marker)
+        staging = make_staging_dir(output_dir)
+        try:
+            yield staging
+        except (OSError, OutputError) as exc:
+            discard(staging)
+            raise staging_error(exc, staging, output_dir) from exc
+        except BaseException:
+            discard(staging)
+            raise
+        try:
+            publish(staging, output_dir)
+        finally:
+            discard(staging)  # gone once published; a failed swap leaves the old folder
 
 
 def make_staging_dir(output_dir: Path) -> Path:

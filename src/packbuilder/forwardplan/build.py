@@ -1,8 +1,9 @@
 """Build one edition of the forward plan: .docx, .pdf, summary .json and the change list.
 
-Everything is written into a staging folder inside the output folder and
-moved into place with ``os.replace`` only when complete, the summary last;
-a build that fails leaves the previous edition as it was. Two builds from
+Everything is written into a staging folder beside the output folder, which
+replaces the output folder in one swap only when complete, under the same
+lock as pack builds (:func:`packbuilder.outputs.staged_output`); a build that
+fails leaves the previous edition as it was. Two builds from
 the same inputs give the same bytes: the edition's date and the PDF's dates
 come from ``--as-of``, the plan's ``as_of:``, or ``SOURCE_DATE_EPOCH``, and
 the PDF's identifiers and XMP metadata are derived from its content.
@@ -16,7 +17,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 import time
 import zipfile
 from collections.abc import Callable
@@ -29,6 +29,8 @@ from pypdf.generic import ArrayObject, ByteStringObject
 
 from ..convert import DEFAULT_TIMEOUT, ConversionCache, Converter
 from ..exceptions import ChecksFailedError, InputError, OutputError
+from ..lock import DEFAULT_WAIT
+from ..outputs import staged_output
 from .changes import ChangeList, compare, entry_summary, read_summary
 from .checks import Finding, check_edition
 from .load import load_plan
@@ -106,6 +108,7 @@ def build_forward_plan(
     cache_dir: Path | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     progress: Progress | None = None,
+    wait: float = DEFAULT_WAIT,
 ) -> BuildResult:
     """Build the edition of ``plan_path`` dated ``as_of`` into ``output_dir``.
 
@@ -122,19 +125,17 @@ def build_forward_plan(
             + "\n".join(f"  - {f}" for f in findings),
             hint="correct the plan, or build without --strict to publish with these findings",
         )
-    baseline = previous_edition(previous, output_dir / SUMMARY, edition.as_of)
-    changes = compare(baseline, _entries(edition))
     stamp = source_date() or dt.datetime.combine(edition.as_of, dt.time(), tzinfo=dt.UTC)
-    stage = _staging(output_dir)
-    try:
+    with staged_output(output_dir, marker=SUMMARY, wait=wait, progress=progress) as stage:
+        baseline = previous_edition(previous, output_dir / SUMMARY, edition.as_of)
+        changes = compare(baseline, _entries(edition))
         docx, pdf, pages = _make_files(plan, edition, stage, stamp, cache_dir, timeout, progress)
         summary = build_summary(plan, edition, findings, changes, pdf, pages, baseline)
-        _write_text(stage / CHANGES, changes.text() + "\n")
-        _write_text(stage / SUMMARY, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
-        for name in (docx.name, pdf.name, CHANGES, SUMMARY):  # the summary last
-            _replace(stage / name, output_dir / name)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        (stage / CHANGES).write_text(changes.text() + "\n", encoding="utf-8")
+        (stage / SUMMARY).write_text(
+            json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        shutil.rmtree(stage / "work", ignore_errors=True)
     return BuildResult(
         plan=plan,
         edition=edition,
@@ -302,31 +303,3 @@ def _fix_xmp(writer: PdfWriter, stamp: dt.datetime, digest: str) -> None:
     data = _XMP_DATE.sub(lambda m: m.group(1) + iso + m.group(3), stream.get_data())
     uuid = f"uuid:{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
     stream.set_data(_XMP_UUID.sub(uuid.encode(), data))
-
-
-# --- files -------------------------------------------------------------------------------
-
-
-def _staging(output_dir: Path) -> Path:
-    try:
-        output_dir.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f".{STEM}.staging-", dir=output_dir))
-    except OSError as exc:
-        raise OutputError(
-            f"cannot write in {output_dir}: {exc.strerror or exc}",
-            hint="choose a folder you can write to with --output",
-        ) from exc
-
-
-def _write_text(path: Path, text: str) -> None:
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
-
-
-def _replace(source: Path, target: Path) -> None:
-    try:
-        os.replace(source, target)
-    except OSError as exc:
-        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
