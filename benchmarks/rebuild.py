@@ -14,11 +14,23 @@ templates to a temporary folder, then, for each repetition, with a fresh cache:
    - a corrected version of item 5's Word paper replaces it (same length, so
      the agenda does not change).
 
-Times are of ``api.build`` in this process (imports excluded), medians over the
-repetitions, with each scenario's ratio to the cold build and the issue's
-targets: a late paper at most 25% of a cold build, nothing changed at most 10%.
+Each set is measured twice in the same run:
 
-Run: ``python benchmarks/rebuild.py [--repeat 3]`` (needs LibreOffice).
+- **one-shot LibreOffice** (``packbuilder build``): every conversion starts
+  ``soffice --convert-to`` afresh (~0.85 s each start);
+- **warm LibreOffice** (``packbuilder watch``): every build of a repetition
+  goes through one :class:`OfficeServer`, started fresh (and its start
+  counted) by that repetition's cold build.
+
+Times are of ``api.build`` in this process (imports excluded), medians over the
+repetitions, with each scenario's ratio to the cold build of its own set (the
+warm set also to the one-shot cold build) and the issue's targets: a late paper
+at most 25% of a cold build, nothing changed at most 10%. "LO starts" counts
+LibreOffice starts (one-shot runs and server starts); "served" the documents
+converted by the warm LibreOffice.
+
+Run: ``python benchmarks/rebuild.py [--repeat 3]`` (needs LibreOffice; the warm
+set needs python3-uno and is skipped without it).
 """
 
 from __future__ import annotations
@@ -41,6 +53,7 @@ from docx import Document as WordDocument  # noqa: E402
 
 from packbuilder import api  # noqa: E402
 from packbuilder._exec import soffice  # noqa: E402
+from packbuilder._exec.soffice import OfficeServer  # noqa: E402
 
 MEETING = "osb-2022-05-11.yaml"
 TO_FOLLOW = '    status: to-follow            # printed as "To Follow"; its papers are left out until it arrives\n'  # noqa: E501
@@ -58,7 +71,8 @@ class Scenario:
     target: float | None
     seconds: list[float] = field(default_factory=list)
     converted: list[int] = field(default_factory=list)
-    runs: list[int] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    served: list[int] = field(default_factory=list)
 
 
 def prepare(folder: Path) -> dict[str, str]:
@@ -108,16 +122,47 @@ def _replace_in_docx(source: Path, target: Path, old: str, new: str) -> None:
             zout.writestr(info, data)
 
 
-def timed(build: Callable[[], api.BuildResult], scenario: Scenario) -> None:
+def timed(
+    build: Callable[[], api.BuildResult], scenario: Scenario, office: OfficeServer | None = None
+) -> None:
+    starts = office.starts if office else 0
     started = time.perf_counter()
     result = build()
     scenario.seconds.append(time.perf_counter() - started)
     scenario.converted.append(len(result.conversions.converted))
-    scenario.runs.append(result.conversions.runs)
+    scenario.starts.append(result.conversions.runs + (office.starts - starts if office else 0))
+    scenario.served.append(result.conversions.served)
 
 
-def build(meeting: str, out: Path, cache: Path) -> Callable[[], api.BuildResult]:
-    return lambda: api.build(meeting, api.BuildOptions(output_dir=out, cache_dir=cache))
+def build(
+    meeting: str, out: Path, cache: Path, office: OfficeServer | None = None
+) -> Callable[[], api.BuildResult]:
+    options = api.BuildOptions(output_dir=out, cache_dir=cache, office=office)
+    return lambda: api.build(meeting, options)
+
+
+def scenarios(files: dict[str, str]) -> list[Scenario]:
+    """The cold build, the rebuild with nothing changed, the late-paper rebuilds."""
+    return [
+        Scenario("cold build (empty cache)", files["before"], None),
+        Scenario("rebuild, nothing changed", files["before"], NOTHING_TARGET),
+        Scenario("late paper: item 3 minutes (.docx)", files["late-docx"], LATE_TARGET),
+        Scenario("late paper: item 3 minutes (.pdf)", files["late-pdf"], LATE_TARGET),
+        Scenario("corrected paper: item 5 (.docx)", files["revised-docx"], LATE_TARGET),
+    ]
+
+
+def repetition(base: Path, measured: list[Scenario], office: OfficeServer | None) -> None:
+    """One cold build, then every rebuild from a copy of its cache and output."""
+    cold, nothing, *late = measured
+    cache, out = base / "cache", base / "out"
+    timed(build(cold.meeting, out, cache, office), cold, office)
+    timed(build(nothing.meeting, out, cache, office), nothing, office)
+    for number, scenario in enumerate(late):
+        own_cache, own_out = base / f"cache-{number}", base / f"out-{number}"
+        shutil.copytree(cache, own_cache)
+        shutil.copytree(out, own_out)
+        timed(build(scenario.meeting, own_out, own_cache, office), scenario, office)
 
 
 def main() -> int:
@@ -127,31 +172,33 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="packbuilder-bench-") as tmp:
         folder = Path(tmp)
         files = prepare(folder)
-        cold = Scenario("cold build (empty cache)", files["before"], None)
-        nothing = Scenario("rebuild, nothing changed", files["before"], NOTHING_TARGET)
-        late = [
-            Scenario("late paper: item 3 minutes (.docx)", files["late-docx"], LATE_TARGET),
-            Scenario("late paper: item 3 minutes (.pdf)", files["late-pdf"], LATE_TARGET),
-            Scenario("corrected paper: item 5 (.docx)", files["revised-docx"], LATE_TARGET),
-        ]
-        for repetition in range(args.repeat):
-            base = folder / f"run-{repetition}"
-            cache, out = base / "cache", base / "out"
-            timed(build(cold.meeting, out, cache), cold)
-            timed(build(nothing.meeting, out, cache), nothing)
-            for number, scenario in enumerate(late):
-                own_cache, own_out = base / f"cache-{number}", base / f"out-{number}"
-                shutil.copytree(cache, own_cache)
-                shutil.copytree(out, own_out)
-                timed(build(scenario.meeting, own_out, own_cache), scenario)
-        report([cold, nothing, *late], args.repeat)
+        one_shot, warm = scenarios(files), scenarios(files)
+        for number in range(args.repeat):
+            repetition(folder / f"one-shot-{number}", one_shot, None)
+            if OfficeServer.available():
+                with OfficeServer() as office:  # started by the cold build, closed after
+                    repetition(folder / f"warm-{number}", warm, office)
+        report("one-shot LibreOffice (packbuilder build)", one_shot, args.repeat)
+        if OfficeServer.available():
+            print()
+            reference = statistics.median(one_shot[0].seconds)
+            report("warm LibreOffice (packbuilder watch)", warm, args.repeat, reference)
+        else:
+            print("\nwarm LibreOffice: skipped, no Python with uno (apt-get install python3-uno)")
     return 0
 
 
-def report(scenarios: list[Scenario], repeat: int) -> None:
+def report(
+    title: str, scenarios: list[Scenario], repeat: int, one_shot_cold: float | None = None
+) -> None:
+    """Print one set's table; ``one_shot_cold`` adds each time's ratio to the one-shot cold."""
     cold = statistics.median(scenarios[0].seconds)
-    print(f"Example meeting ({MEETING}), {repeat} repetition(s), medians of api.build:")
-    print(f"{'scenario':<38} {'median':>8} {'ratio':>7} {'target':>7}        converted  LO runs")
+    print(f"{title}: example meeting ({MEETING}), {repeat} repetition(s), medians of api.build")
+    extra = "  of one-shot cold" if one_shot_cold else ""
+    print(
+        f"{'scenario':<38} {'median':>8} {'ratio':>7} {'target':>7}        converted"
+        f"  LO starts  served{extra}"
+    )
     for scenario in scenarios:
         median = statistics.median(scenario.seconds)
         ratio = median / cold
@@ -161,10 +208,12 @@ def report(scenarios: list[Scenario], repeat: int) -> None:
             target = f"<={scenario.target:.0%}"
             verdict = "met" if ratio <= scenario.target else "MISSED"
         converted = statistics.median(scenario.converted)
-        runs = statistics.median(scenario.runs)
+        starts = statistics.median(scenario.starts)
+        served = statistics.median(scenario.served)
         print(
             f"{scenario.name:<38} {median:>6.2f} s {ratio:>6.1%} {target:>7} {verdict:<6}"
-            f" {converted:>9.0f} {runs:>8.0f}"
+            f" {converted:>9.0f} {starts:>10.0f} {served:>7.0f}"
+            + (f" {median / one_shot_cold:>17.1%}" if one_shot_cold else "")
         )
 
 

@@ -86,6 +86,9 @@ FAKE_SOFFICE = """\
 #   hang: start a child that ignores SIGTERM, then sleep for ever;
 #   FAKE_SOFFICE_HANG_ON=text: hang if an input's text contains it, else convert.
 # Every process started appends its pid to FAKE_SOFFICE_PIDS (if set).
+# With --accept=pipe,name=NAME it stays running (as for OfficeServer) until the fake
+# bridge (FAKE_UNO_BRIDGE) writes $TMPDIR/NAME.quit; in hang mode it also starts a
+# child that ignores SIGTERM.
 import os, signal, subprocess, sys, time
 sys.path.insert(0, {tests!r})
 pids = os.environ.get("FAKE_SOFFICE_PIDS")
@@ -95,6 +98,19 @@ def record(pid):
             handle.write(f"{{pid}}\\n")
 record(os.getpid())
 args = sys.argv[1:]
+accept = [a for a in args if a.startswith("--accept=pipe,name=")]
+if accept:  # kept running for a fake bridge (FAKE_UNO_BRIDGE): wait to be told to quit
+    import tempfile
+    pipe = accept[0].split("name=", 1)[1].split(";", 1)[0]
+    quit_file = os.path.join(tempfile.gettempdir(), pipe + ".quit")
+    if os.environ.get("FAKE_SOFFICE_MODE") == "hang":
+        child = subprocess.Popen([sys.executable, "-c",
+            "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(600)"])
+        record(child.pid)
+    while not os.path.exists(quit_file):
+        time.sleep(0.05)
+    os.unlink(quit_file)
+    sys.exit(0)
 outdir = args[args.index("--outdir") + 1]
 skip = {{args.index("--outdir") + 1, args.index("--convert-to") + 1}}
 inputs = [a for i, a in enumerate(args) if not a.startswith("-") and i not in skip]
@@ -119,6 +135,78 @@ for p in inputs:
 """
 
 
+FAKE_UNO_BRIDGE = """\
+#!{python}
+# A fake "Python with uno" for tests (see tests/fakeconv.py), set as PACKBUILDER_UNO_PYTHON.
+# "-c CODE" (the probe for uno) exits FAKE_UNO_PROBE_EXIT (default 0). Run with the bridge
+# script's arguments, it speaks the bridge's JSON lines, converting with fakeconv.
+# FAKE_BRIDGE_MODE:
+#   convert (default): reply to each request; an input whose text contains
+#     FAKE_BRIDGE_REFUSE_ON gets an error; one whose text contains FAKE_BRIDGE_HANG_ON
+#     makes the bridge hang (a child that ignores SIGTERM, then sleep for ever);
+#   silent: never say ready;
+#   die-once: exit at the first request of the first bridge (FAKE_BRIDGE_STATE marks it);
+#   die: exit at every request.
+# Every process started appends its pid to FAKE_SOFFICE_PIDS (if set).
+import json, os, subprocess, sys, tempfile, time
+sys.path.insert(0, {tests!r})
+if len(sys.argv) > 1 and sys.argv[1] == "-c":
+    sys.exit(int(os.environ.get("FAKE_UNO_PROBE_EXIT", "0")))
+pids = os.environ.get("FAKE_SOFFICE_PIDS")
+if pids:
+    with open(pids, "a") as handle:
+        handle.write(f"{{os.getpid()}}\\n")
+args = sys.argv[2:]
+pipe = args[args.index("--pipe") + 1]
+mode = os.environ.get("FAKE_BRIDGE_MODE", "convert")
+if mode == "silent":
+    time.sleep(600)
+def send(message):
+    sys.stdout.write(json.dumps(message) + "\\n")
+    sys.stdout.flush()
+send({{"ready": True}})
+state = os.environ.get("FAKE_BRIDGE_STATE")
+for line in sys.stdin:
+    request = json.loads(line)
+    if request.get("terminate"):
+        open(os.path.join(tempfile.gettempdir(), pipe + ".quit"), "w").close()
+        send({{"ok": True}})
+        sys.exit(0)
+    if mode == "die" or (mode == "die-once" and state and not os.path.exists(state)):
+        if state:
+            open(state, "w").close()
+        sys.exit(3)
+    from pathlib import Path
+    import fakeconv
+    source = Path(request["in"])
+    text = " ".join(fakeconv.docx_blocks(source))
+    refuse = os.environ.get("FAKE_BRIDGE_REFUSE_ON")
+    if refuse and refuse in text:
+        send({{"error": "source file could not be loaded"}})
+        continue
+    marker = os.environ.get("FAKE_BRIDGE_HANG_ON")
+    if marker and marker in text:
+        child = subprocess.Popen([sys.executable, "-c",
+            "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(600)"])
+        if pids:
+            with open(pids, "a") as handle:
+                handle.write(f"{{child.pid}}\\n")
+        time.sleep(600)
+    fakeconv.text_pdf(fakeconv.docx_blocks(source), Path(request["out"]))
+    send({{"ok": True}})
+"""
+
+
+def write_fake_uno_python(folder: Path) -> Path:
+    """Write the fake Python-with-uno (a fake bridge) into ``folder``; return its path."""
+    program = folder / "fake_uno_python.py"
+    program.write_text(
+        FAKE_UNO_BRIDGE.format(python=sys.executable, tests=str(Path(__file__).resolve().parent))
+    )
+    program.chmod(0o755)
+    return program
+
+
 def write_fake_soffice(folder: Path) -> Path:
     """Write the fake ``soffice`` program into ``folder``; return its path."""
     program = folder / "fake_soffice.py"
@@ -139,7 +227,14 @@ def pid_alive(pid: int) -> bool:
     return state != "Z"
 
 
-__all__ = ["convert_to_pdf", "docx_blocks", "pid_alive", "text_pdf", "write_fake_soffice"]
+__all__ = [
+    "convert_to_pdf",
+    "docx_blocks",
+    "pid_alive",
+    "text_pdf",
+    "write_fake_soffice",
+    "write_fake_uno_python",
+]
 
 if __name__ == "__main__":  # pragma: no cover - a quick look: python tests/fakeconv.py x.docx
     for name in sys.argv[1:]:

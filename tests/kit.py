@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import io
 import os
+import queue
 import shutil
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -284,6 +287,33 @@ def packbuilder(
         text=True,
         **options,
     )
+
+
+class Lines:
+    """A process's output lines, read in a thread, waited for by content."""
+
+    def __init__(self, stream) -> None:
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._read, args=(stream,), daemon=True).start()
+
+    def _read(self, stream) -> None:
+        for line in stream:
+            self.lines.put(line)
+
+    def wait_for(self, text: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while not any(text in line for line in self.seen):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"no {text!r} in: {''.join(self.seen)}")
+            try:
+                self.seen.append(self.lines.get(timeout=remaining))
+            except queue.Empty:
+                continue
+
+    def count(self, text: str) -> int:
+        return sum(text in line for line in self.seen)
 
 
 def pdf_bytes(pages: int = 1) -> bytes:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import rendercache
+from ._exec.soffice import OfficeServer
 from .assemble import write_pack
 from .changes import Changes, compare_manifests
 from .convert import DEFAULT_TIMEOUT, ConversionCache, ConversionStats, Converter
@@ -60,6 +61,7 @@ class BuildOptions:
     revision: int | None = None  # overrides the meeting file's 'revision:'
     published: dt.date | None = None  # overrides the meeting file's 'published:'
     wait: float = DEFAULT_WAIT  # seconds to wait for another build of the same output folder
+    office: OfficeServer | None = None  # a kept-running LibreOffice (packbuilder watch)
 
 
 @dataclass
@@ -234,6 +236,7 @@ def build(meeting_path: Path | str, options: BuildOptions | None = None) -> Buil
             ConversionCache(options.cache_dir),
             timeout=options.timeout,
             progress=progress,
+            office=options.office,
         )
         render_cache = RenderCache(options.cache_dir)
         with rendercache.using(render_cache):

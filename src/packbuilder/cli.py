@@ -129,6 +129,7 @@ def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
       packbuilder check meetings/osb-2022-05-11.yaml    # validate, build nothing
       packbuilder build meetings/osb-2022-05-11.yaml    # build/osb-2022-05-11/pack.pdf
       packbuilder status meetings/osb-2022-05-11.yaml   # deadline, papers to follow
+      packbuilder watch meetings/osb-2022-05-11.yaml    # rebuild on every change
 
     See README.md for the YAML format and the template variables.
     """
@@ -237,7 +238,9 @@ if __name__ == "__main__":  # pragma: no cover
 
 from .cli_forward_plan import forward_plan  # noqa: E402
 from .cli_late import COMMANDS, built_line, report_changes  # noqa: E402
+from .cli_watch import watch_command  # noqa: E402
 
 main.add_command(forward_plan)
+main.add_command(watch_command)
 for _command in COMMANDS:
     main.add_command(_command)

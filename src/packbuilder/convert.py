@@ -102,11 +102,19 @@ class ConversionCache:
 class ConversionStats:
     converted: list[Path] = field(default_factory=list)
     cached: list[Path] = field(default_factory=list)
-    runs: int = 0
+    runs: int = 0  # one-shot LibreOffice runs
+    served: int = 0  # documents converted by a kept-running LibreOffice (OfficeServer)
 
 
 class Converter:
-    """Converts .docx files to PDF through LibreOffice, with a cache and parallel workers."""
+    """Converts .docx files to PDF through LibreOffice, with a cache and parallel workers.
+
+    With ``office`` (a kept-running LibreOffice, see
+    :class:`~packbuilder._exec.soffice.OfficeServer`), what the cache lacks is
+    converted through it, one document at a time, instead of by one-shot
+    ``soffice --convert-to`` runs; if it is unavailable or cannot start, the
+    one-shot runs are used.
+    """
 
     def __init__(
         self,
@@ -116,12 +124,14 @@ class Converter:
         timeout: float = DEFAULT_TIMEOUT,
         workers: int | None = None,
         progress: Callable[[str], None] | None = None,
+        office: soffice.OfficeServer | None = None,
     ):
         self.workdir = workdir
         self.cache = cache
         self.timeout = timeout
         self.workers = workers or min(2, os.cpu_count() or 1)
         self.progress = progress or (lambda message: None)
+        self.office = office if office is not None and office.available() else None
         self.stats = ConversionStats()
         self._originals: dict[Path, Path] = {}  # staged copy -> the clerk's file, for messages
         self._names: dict[Path, str] = {}  # the clerk's file -> its name in messages
@@ -186,14 +196,39 @@ class Converter:
                 ) from exc
             staged[copy] = source
         self._originals.update(staged)
-        batches = [list(staged)[i :: self.workers] for i in range(self.workers)]
-        batches = [b for b in batches if b]
-        outputs = self._run_batches(batches, outdir)
+        copies = list(staged)
         converted: dict[Path, Path] = {}
+        if self.office is not None:
+            served = self._convert_served(copies, outdir)
+            converted.update((staged[copy], pdf) for copy, pdf in served.items())
+            copies = [copy for copy in copies if copy not in served]
+        batches = [copies[i :: self.workers] for i in range(self.workers)]
+        batches = [b for b in batches if b]
+        outputs = self._run_batches(batches, outdir) if batches else []
         for mapping in outputs:
             for copy, pdf in mapping.items():
                 converted[staged[copy]] = pdf
         return converted
+
+    def _convert_served(self, copies: list[Path], outdir: Path) -> dict[Path, Path]:
+        """Convert through the kept-running LibreOffice, one at a time, while it can start.
+
+        If it cannot start, says so and leaves the rest to one-shot runs (and
+        stops using it for this build).
+        """
+        assert self.office is not None
+        results: dict[Path, Path] = {}
+        for copy in copies:
+            try:
+                results.update(self.office.convert_to_pdf([copy], outdir, timeout=self.timeout))
+            except soffice.OfficeStartError as exc:
+                self.progress(f"{exc.message}; converting with one-shot LibreOffice runs")
+                self.office = None
+                break
+            except ConverterError as exc:
+                raise self._name_original(exc, copy) from exc
+            self.stats.served += 1
+        return results
 
     def _run_batches(self, batches: list[list[Path]], outdir: Path) -> list[dict[Path, Path]]:
         """Convert the batches in parallel; on Ctrl-C or a failure, stop every LibreOffice.
