@@ -136,44 +136,86 @@ def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
     ctx.obj = Reporter(quiet, verbose, debug)
 
 
-def _meeting_argument(command: Callable[..., Any]) -> Callable[..., Any]:
+def meeting_argument(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.argument("meeting", type=click.Path(exists=True, dir_okay=False, path_type=Path))(
         command
     )
 
 
-@main.command()
-@_meeting_argument
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder (default: build/<meeting file name>/). Replaced as a whole.",
-)
-@click.option(
+cache_dir_option = click.option(
     "--cache-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Where converted documents are cached (default: ~/.cache/packbuilder).",
+    help="The cache folder (default: $PACKBUILDER_CACHE_DIR, else ~/.cache/packbuilder).",
 )
-@click.option("--no-cache", is_flag=True, help="Convert every document again.")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    default=DEFAULT_TIMEOUT,
-    show_default=True,
-    help="Seconds LibreOffice may take for one run before it is stopped.",
-)
+
+
+def build_options(default_output: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The options every building command shares: output, cache, timeout, lock wait.
+
+    The command receives them as ``output``, ``cache_dir``, ``no_cache``,
+    ``timeout`` and ``wait``; :func:`build_options_from` turns them into
+    :class:`api.BuildOptions`.
+    """
+    options = [
+        click.option(
+            "-o",
+            "--output",
+            type=click.Path(file_okay=False, path_type=Path),
+            help=f"Output folder (default: {default_output}). Replaced as a whole.",
+        ),
+        cache_dir_option,
+        click.option("--no-cache", is_flag=True, help="Convert and fill every document again."),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=1),
+            default=DEFAULT_TIMEOUT,
+            show_default=True,
+            help="Seconds LibreOffice may take for one run before it is stopped.",
+        ),
+        click.option(
+            "--wait",
+            type=click.FloatRange(min=0),
+            default=DEFAULT_WAIT,
+            show_default=True,
+            help="Seconds to wait for another build of the same output folder to finish.",
+        ),
+    ]
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+def build_options_from(
+    reporter: Reporter,
+    output: Path | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+    timeout: float,
+    wait: float,
+    **extra: Any,
+) -> api.BuildOptions:
+    """:class:`api.BuildOptions` from the shared options (see :func:`build_options`)."""
+    return api.BuildOptions(
+        output_dir=output,
+        cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
+        timeout=timeout,
+        wait=wait,
+        progress=reporter.progress,
+        **extra,
+    )
+
+
+@main.command()
+@meeting_argument
+@build_options("build/<meeting file name>/")
 @click.option(
     "--revision",
     type=click.IntRange(min=1),
     help="Mark the pack Revised with this revision number (overrides 'revision:' in MEETING).",
-)
-@click.option(
-    "--wait",
-    type=click.FloatRange(min=0),
-    default=DEFAULT_WAIT,
-    show_default=True,
-    help="Seconds to wait for another build of the same output folder to finish.",
 )
 @click.pass_obj
 @handle_errors
@@ -184,8 +226,8 @@ def build(
     cache_dir: Path | None,
     no_cache: bool,
     timeout: float,
-    revision: int | None,
     wait: float,
+    revision: int | None,
 ) -> None:
     """Build the agenda pack of MEETING (a .yaml file).
 
@@ -194,13 +236,8 @@ def build(
     build leaves the previous outputs untouched. After a rebuild it says
     what changed since the previous build (see also 'packbuilder diff').
     """
-    options = api.BuildOptions(
-        output_dir=output,
-        cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
-        timeout=timeout,
-        progress=reporter.progress,
-        revision=revision,
-        wait=wait,
+    options = build_options_from(
+        reporter, output, cache_dir, no_cache, timeout, wait, revision=revision
     )
     result = api.build(meeting, options)
     for warning in result.warnings:
@@ -210,7 +247,7 @@ def build(
 
 
 @main.command()
-@_meeting_argument
+@meeting_argument
 @click.pass_obj
 @handle_errors
 def check(reporter: Reporter, meeting: Path) -> None:

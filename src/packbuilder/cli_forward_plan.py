@@ -12,13 +12,12 @@ from pathlib import Path
 
 import click
 
-from .cli import Reporter, handle_errors
-from .convert import DEFAULT_TIMEOUT, default_cache_dir
+from .cli import Reporter, build_options, handle_errors
+from .convert import default_cache_dir
 from .exceptions import ChecksFailedError
 from .forwardplan.build import build_forward_plan, check_plan
 from .forwardplan.checks import Finding
 from .forwardplan.render import long_date
-from .lock import DEFAULT_WAIT
 
 DEFAULT_OUTPUT = Path("build") / "forward-plan"
 
@@ -63,40 +62,13 @@ def _report_findings(findings: list[Finding], reporter: Reporter, *, strict_hint
 @_plan_argument
 @_as_of_option
 @_months_option
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=DEFAULT_OUTPUT,
-    show_default=True,
-    help="Output folder, replaced as a whole by each edition.",
-)
+@build_options(str(DEFAULT_OUTPUT))
 @click.option(
     "--previous",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Last edition's summary JSON (default: forward-plan.json in the output folder).",
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 9, nothing written) on any finding.")
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Where converted documents are cached (default: ~/.cache/packbuilder).",
-)
-@click.option("--no-cache", is_flag=True, help="Convert the document again.")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    default=DEFAULT_TIMEOUT,
-    show_default=True,
-    help="Seconds LibreOffice may take before it is stopped.",
-)
-@click.option(
-    "--wait",
-    type=click.FloatRange(min=0),
-    default=DEFAULT_WAIT,
-    show_default=True,
-    help="Seconds to wait for another build of the same output folder to finish.",
-)
 @click.pass_obj
 @handle_errors
 def build_command(
@@ -104,13 +76,13 @@ def build_command(
     plan: Path,
     as_of: dt.datetime | None,
     months: int | None,
-    output: Path,
-    previous: Path | None,
-    strict: bool,
+    output: Path | None,
     cache_dir: Path | None,
     no_cache: bool,
     timeout: float,
     wait: float,
+    previous: Path | None,
+    strict: bool,
 ) -> None:
     """Build the edition of PLAN (plan.yaml, a folder of .yaml files, or a .csv).
 
@@ -120,7 +92,7 @@ def build_command(
     """
     result = build_forward_plan(
         plan,
-        output,
+        output or DEFAULT_OUTPUT,
         as_of=_as_date(as_of),
         months=months,
         previous=previous,

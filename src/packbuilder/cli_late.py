@@ -15,20 +15,19 @@ import click
 from . import api
 from .cachedir import cache_info, clear_cache
 from .changes import compare_manifests
-from .cli import Reporter, handle_errors
-from .convert import DEFAULT_TIMEOUT, default_cache_dir
+from .cli import (
+    Reporter,
+    build_options,
+    build_options_from,
+    cache_dir_option,
+    handle_errors,
+    meeting_argument,
+)
+from .convert import default_cache_dir
 from .exceptions import ChecksFailedError
 from .forwardplan.build import source_date
 
 _date_type = click.DateTime(formats=["%Y-%m-%d"])
-_meeting_argument = click.argument(
-    "meeting", type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
-_cache_dir_option = click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The cache folder (default: $PACKBUILDER_CACHE_DIR, else ~/.cache/packbuilder).",
-)
 
 
 def today() -> dt.date:
@@ -62,7 +61,7 @@ def built_line(result: api.BuildResult) -> str:
 
 
 @click.command("status")
-@_meeting_argument
+@meeting_argument
 @click.option(
     "--today",
     "on",
@@ -119,33 +118,19 @@ def status_command(
 
 
 @click.command("supplement")
-@_meeting_argument
+@meeting_argument
 @click.option(
     "--items",
     required=True,
     help="The item numbers to include, as on the agenda, e.g. 3,8.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder (default: build/<meeting>-supplement/). Replaced as a whole.",
-)
+@build_options("build/<meeting>-supplement/")
 @click.option(
     "--published",
     type=_date_type,
     help="The publication date printed on it, YYYY-MM-DD (default: today).",
 )
 @click.option("--revision", type=click.IntRange(min=1), help="Mark it revised, with this number.")
-@_cache_dir_option
-@click.option("--no-cache", is_flag=True, help="Convert and render every document again.")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    default=DEFAULT_TIMEOUT,
-    show_default=True,
-    help="Seconds LibreOffice may take for one run before it is stopped.",
-)
 @click.pass_obj
 @handle_errors
 def supplement_command(
@@ -153,11 +138,12 @@ def supplement_command(
     meeting: Path,
     items: str,
     output: Path | None,
-    published: dt.datetime | None,
-    revision: int | None,
     cache_dir: Path | None,
     no_cache: bool,
     timeout: float,
+    wait: float,
+    published: dt.datetime | None,
+    revision: int | None,
 ) -> None:
     """Build a Supplementary Agenda of MEETING holding only the chosen items.
 
@@ -169,11 +155,13 @@ def supplement_command(
     Example, when the minutes (item 3) and a late report (item 8) arrive:
       packbuilder supplement meetings/osb-2022-05-11.yaml --items 3,8
     """
-    options = api.BuildOptions(
-        output_dir=output,
-        cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
-        timeout=timeout,
-        progress=reporter.progress,
+    options = build_options_from(
+        reporter,
+        output,
+        cache_dir,
+        no_cache,
+        timeout,
+        wait,
         revision=revision,
         published=published.date() if published else today(),
     )
@@ -219,7 +207,7 @@ def cache_group() -> None:
 
 
 @cache_group.command("info")
-@_cache_dir_option
+@cache_dir_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @handle_errors
 def cache_info_command(cache_dir: Path | None, as_json: bool) -> None:
@@ -229,7 +217,7 @@ def cache_info_command(cache_dir: Path | None, as_json: bool) -> None:
 
 
 @cache_group.command("clear")
-@_cache_dir_option
+@cache_dir_option
 @click.pass_obj
 @handle_errors
 def cache_clear_command(reporter: Reporter, cache_dir: Path | None) -> None:

@@ -14,11 +14,15 @@ import click
 
 from . import api
 from ._exec.soffice import OfficeServer
-from .cli import Reporter, handle_errors
+from .cli import (
+    Reporter,
+    build_options,
+    build_options_from,
+    handle_errors,
+    meeting_argument,
+)
 from .cli_late import built_line, report_changes
-from .convert import DEFAULT_TIMEOUT, default_cache_dir
 from .exceptions import BuildInterrupted, PackbuilderError
-from .lock import DEFAULT_WAIT
 from .schema import display_path
 from .watch import DEFAULT_INTERVAL, Events, Watcher
 
@@ -60,33 +64,8 @@ def events_for(reporter: Reporter, meeting: Path) -> Events:
 
 
 @click.command("watch")
-@click.argument("meeting", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder (default: build/<meeting file name>/). Replaced as a whole.",
-)
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Where converted documents are cached (default: ~/.cache/packbuilder).",
-)
-@click.option("--no-cache", is_flag=True, help="Convert every document again on every rebuild.")
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    default=DEFAULT_TIMEOUT,
-    show_default=True,
-    help="Seconds LibreOffice may take for one document before it is stopped.",
-)
-@click.option(
-    "--wait",
-    type=click.FloatRange(min=0),
-    default=DEFAULT_WAIT,
-    show_default=True,
-    help="Seconds to wait for another build of the same output folder to finish.",
-)
+@meeting_argument
+@build_options("build/<meeting file name>/")
 @click.option(
     "--interval",
     type=click.FloatRange(min=0.1),
@@ -119,13 +98,8 @@ def watch_command(
     office = OfficeServer() if OfficeServer.available() else None
     if office is None:
         reporter.warning(NO_UNO)
-    options = api.BuildOptions(
-        output_dir=output,
-        cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
-        timeout=timeout,
-        progress=reporter.progress,
-        wait=wait,
-        office=office,
+    options = build_options_from(
+        reporter, output, cache_dir, no_cache, timeout, wait, office=office
     )
     watcher = Watcher(meeting, options, events_for(reporter, meeting), interval=interval)
     reporter.result(f"Watching {meeting} (Ctrl-C to stop)")
