@@ -10,7 +10,6 @@ annotations are copied with the first occurrence of their page.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote
@@ -19,10 +18,8 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 
 from .objects import ObjectWriter, resolve
-from .sources import READ_ERRORS, PageMap, source_name
+from .sources import READ_ERRORS, PageMap, PerReader
 from .spec import LINK_PREFIX
-
-log = logging.getLogger(__package__)
 
 _LINK_SKIP = frozenset({"/A", "/Dest", "/P", "/Parent", "/StructParent", "/PA"})
 
@@ -34,7 +31,9 @@ class LinkWriter:
         self.objects = objects
         self.page_map = page_map
         self.link_targets = link_targets
-        self.named: dict[int, dict[str, Any]] = {}
+        self.named = PerReader(
+            lambda reader: dict(reader.named_destinations), dict, "named destinations unreadable"
+        )
 
     def annotations(
         self, reader: PdfReader, src: DictionaryObject, position: int, first_use: bool
@@ -115,21 +114,10 @@ class LinkWriter:
         if not isinstance(dest, (str, bytes)):
             return None
         key = dest.decode("latin-1") if isinstance(dest, bytes) else str(dest)
-        named = self._named(reader).get(key)
+        named = self.named.get(reader).get(key)
         if named is None:
             return None
         try:
             return list(named.dest_array)
         except READ_ERRORS:
             return None
-
-    def _named(self, reader: PdfReader) -> dict[str, Any]:
-        """The named destinations of ``reader`` (read once; none when unreadable)."""
-        rid = id(reader)
-        if rid not in self.named:
-            try:
-                self.named[rid] = dict(reader.named_destinations)
-            except READ_ERRORS as exc:
-                log.warning("%s: named destinations unreadable: %s", source_name(reader), exc)
-                self.named[rid] = {}
-        return self.named[rid]

@@ -7,17 +7,14 @@ move up a level.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject, NameObject, TextStringObject
 
 from .objects import ObjectWriter, Ref
-from .sources import READ_ERRORS, PageMap, source_name
+from .sources import READ_ERRORS, PageMap, PerReader
 from .spec import Bookmark
-
-log = logging.getLogger(__package__)
 
 _MAX_DEPTH = 50
 """Deeper levels of a paper's own outline are not imported."""
@@ -42,7 +39,9 @@ class OutlineWriter:
     def __init__(self, objects: ObjectWriter, page_map: PageMap):
         self.objects = objects
         self.page_map = page_map
-        self.outlines: dict[int, list[Any]] = {}
+        self.outlines = PerReader(
+            lambda reader: list(reader.outline), list, "its own bookmarks are unreadable"
+        )
 
     def write(self, bookmarks: list[Bookmark]) -> Ref | None:
         """Write the outline; return its root, or None when there are no bookmarks."""
@@ -61,20 +60,9 @@ class OutlineWriter:
     def _bookmark_node(self, mark: Bookmark) -> _Node:
         node = _Node(mark.title, self.page_map.dest(mark.page), True)
         for reader, mapping in mark.imported:
-            node.children.extend(self._convert(reader, self._outline(reader), mapping, 0))
+            node.children.extend(self._convert(reader, self.outlines.get(reader), mapping, 0))
         node.children.extend(self._bookmark_node(child) for child in mark.children)
         return node
-
-    def _outline(self, reader: PdfReader) -> list[Any]:
-        """The paper's own outline (read once; empty when unreadable)."""
-        rid = id(reader)
-        if rid not in self.outlines:
-            try:
-                self.outlines[rid] = list(reader.outline)
-            except READ_ERRORS as exc:
-                log.warning("%s: its own bookmarks are unreadable: %s", source_name(reader), exc)
-                self.outlines[rid] = []
-        return self.outlines[rid]
 
     def _convert(
         self, reader: PdfReader, items: list[Any], mapping: dict[int, int], depth: int

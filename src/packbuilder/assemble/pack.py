@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..exceptions import OutputError
-from .spec import Bookmark, PackMetadata, PackPage, PackSpec, check_spec, shift_bookmarks
+from .spec import PackSpec, check_spec, shift_bookmarks
 from .writer import PackWriter
 
 
@@ -21,8 +21,7 @@ def write_pack(
     """
     check_spec(spec)
     total = len(spec.pages)
-    pack = _writer(spec, spec.pages, 1, spec.bookmarks, spec.link_targets, spec.metadata)
-    _write_file(out, pack.build())
+    _write_file(out, PackWriter(spec, first_number=1, total=total).build())
     for path, (first, last) in (extracts or {}).items():
         if not 1 <= first <= last <= total:
             raise ValueError(f"extract {path}: pages {first}-{last} are not within 1-{total}")
@@ -40,28 +39,14 @@ def _extract(spec: PackSpec, first: int, last: int) -> bytes:
             break
     metadata = dataclasses.replace(spec.metadata, title=title, extra=dict(spec.metadata.extra))
     links = {k: v - start for k, v in spec.link_targets.items() if start <= v < stop}
-    return _writer(spec, spec.pages[start:stop], first, bookmarks, links, metadata).build()
-
-
-def _writer(
-    spec: PackSpec,
-    pages: list[PackPage],
-    first_number: int,
-    bookmarks: list[Bookmark],
-    link_targets: Mapping[str, int],
-    metadata: PackMetadata,
-) -> PackWriter:
-    """The writer of ``pages`` of ``spec``, the first numbered ``first_number``."""
-    return PackWriter(
-        pages,
-        first_number=first_number,
-        total=len(spec.pages),
+    part = dataclasses.replace(
+        spec,
+        pages=spec.pages[start:stop],
         bookmarks=bookmarks,
-        link_targets=link_targets,
+        link_targets=links,
         metadata=metadata,
-        stamp_format=spec.stamp_format,
-        blank_text=spec.blank_text,
     )
+    return PackWriter(part, first_number=first, total=len(spec.pages)).build()
 
 
 def _write_file(path: Path, data: bytes) -> None:

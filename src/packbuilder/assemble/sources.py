@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Generic, TypeVar
 
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
@@ -21,6 +21,8 @@ from .spec import Bookmark, PackPage
 from .stamp import BLANK_GEOMETRY, Geometry, page_geometry
 
 log = logging.getLogger(__package__)
+
+T = TypeVar("T")
 
 READ_ERRORS = (
     PyPdfError,
@@ -61,6 +63,27 @@ def note(reader: PdfReader | None, message: str) -> None:
     notes = getattr(reader, "notes", None)
     if isinstance(notes, list) and message not in notes:
         notes.append(message)
+
+
+class PerReader(Generic[T]):
+    """Something read from each paper once; ``empty()`` (and a warning) when it is unreadable."""
+
+    def __init__(self, read: Callable[[PdfReader], T], empty: Callable[[], T], unreadable: str):
+        self.read = read
+        self.empty = empty
+        self.unreadable = unreadable
+        self.values: dict[int, T] = {}
+
+    def get(self, reader: PdfReader) -> T:
+        """The value for ``reader``, read the first time it is asked for."""
+        rid = id(reader)
+        if rid not in self.values:
+            try:
+                self.values[rid] = self.read(reader)
+            except READ_ERRORS as exc:
+                log.warning("%s: %s: %s", source_name(reader), self.unreadable, exc)
+                self.values[rid] = self.empty()
+        return self.values[rid]
 
 
 def pdf_version(readers: Iterable[PdfReader]) -> str:

@@ -9,7 +9,6 @@ damaged paper into a :class:`DocumentError` naming it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from typing import Any
 
 from pypdf import PdfReader
@@ -32,34 +31,19 @@ from .sources import (
     source_name,
     used_readers,
 )
-from .spec import Bookmark, PackMetadata, PackPage
+from .spec import PackSpec
 from .stamp import STAMP_FONT
 
 
 class PackWriter:
     """Writes one PDF: the pages, stamps, outline, links, labels and metadata."""
 
-    def __init__(
-        self,
-        pages: list[PackPage],
-        *,
-        first_number: int,
-        total: int,
-        bookmarks: list[Bookmark],
-        link_targets: Mapping[str, int],
-        metadata: PackMetadata,
-        stamp_format: str,
-        blank_text: str,
-    ):
-        self.pages = pages
+    def __init__(self, spec: PackSpec, *, first_number: int, total: int):
+        """``spec`` holds the pages to write, the first numbered ``first_number`` of ``total``."""
+        self.spec = spec
+        self.pages = spec.pages
         self.first_number = first_number
         self.total = total
-        self.bookmarks = bookmarks
-        self.link_targets = link_targets
-        self.metadata = metadata
-        self.stamp_format = stamp_format
-        self.blank_text = blank_text
-
         self.objects = ObjectWriter()
         self.page_map = PageMap()
         self.readers: list[PdfReader] = []
@@ -100,17 +84,17 @@ class PackWriter:
         copier = PageCopier(
             objects,
             self.page_map,
-            LinkWriter(objects, self.page_map, self.link_targets),
+            LinkWriter(objects, self.page_map, self.spec.link_targets),
             parent=pages_root,
             font=font,
             q_stream=q_stream,
             stamp_text=self._stamp_text,
-            blank_text=self.blank_text,
+            blank_text=self.spec.blank_text,
         )
         with collect_pypdf_warnings() as warnings:
             self._copy_pages(copier, warnings)
             seen = len(warnings)
-            outline = OutlineWriter(objects, self.page_map).write(self.bookmarks)
+            outline = OutlineWriter(objects, self.page_map).write(self.spec.bookmarks)
             objects.drain()
             for message in warnings[seen:]:
                 note(None, message)
@@ -126,7 +110,7 @@ class PackWriter:
 
     def _index_readers(self) -> list[PdfReader]:
         """Map every reader's page objects, and stop references escaping to its page tree."""
-        for reader in used_readers(self.pages, self.bookmarks):
+        for reader in used_readers(self.pages, self.spec.bookmarks):
             self.readers.append(reader)
             for page_id in self.page_map.add(reader):
                 self.objects.omit(reader, page_id)
@@ -135,7 +119,7 @@ class PackWriter:
         return self.readers
 
     def _stamp_text(self, position: int) -> str:
-        return self.stamp_format.format(n=self.first_number + position, total=self.total)
+        return self.spec.stamp_format.format(n=self.first_number + position, total=self.total)
 
     def _copy_pages(self, copier: PageCopier, warnings: list[str]) -> None:
         """Write every page; pypdf's complaints about a paper become notes on its reader."""
@@ -177,14 +161,14 @@ class PackWriter:
         }
         if outline:
             root["/Outlines"] = outline
-        if self.metadata.language:
-            root["/Lang"] = self.metadata.language
+        if self.spec.metadata.language:
+            root["/Lang"] = self.spec.metadata.language
         if acroform:
             root["/AcroForm"] = acroform
         return root
 
     def _info(self) -> dict[str, Any]:
-        meta = self.metadata
+        meta = self.spec.metadata
         info: dict[str, Any] = {
             "/Title": meta.title,
             "/Subject": meta.subject,
