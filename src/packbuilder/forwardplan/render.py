@@ -128,8 +128,7 @@ def resolve_template(plan: Plan, template: Path | None = None) -> Path:
 
 def render_docx(template: Path, context: dict[str, Any], out: Path, *, title: str) -> None:
     """Fill ``template`` with ``context`` into ``out``: the one place docxtpl is called."""
-    tpl = docx_render._open(template)
-    docx_render._render(tpl, template, context, out, title=title, language="en-GB")
+    docx_render.fill_template(template, context, out, title=title, language="en-GB")
 
 
 def render_edition(

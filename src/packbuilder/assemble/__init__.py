@@ -1,0 +1,42 @@
+"""Assemble the pack PDF: merge, pad, stamp, bookmark, link, label.
+
+The input is a :class:`PackSpec`: one :class:`PackPage` per output page (a page
+of an open paper, or a generated blank page), the bookmarks, where the
+agenda's links point and the metadata. :func:`write_pack` writes it as one PDF
+and, optionally, extracts of page ranges (one PDF per agenda item).
+
+This package writes the PDF itself rather than through ``pypdf.PdfWriter``:
+source objects are read with pypdf and serialised straight to the output with
+their object numbers remapped, each source object once however many pages
+share it (:mod:`.objects`). That is several times faster than
+``PdfWriter.add_page`` and keeps the output the size of a plain merge. On top
+of the copied pages (:mod:`.pages`) it adds:
+
+* a page number at the foot of every page (``Page N``), as one small content
+  stream per page using one shared Helvetica font object; the page's own
+  content is wrapped in ``q``/``Q`` so its graphics state cannot leak, and the
+  text is placed at the bottom centre *as displayed* (``/Rotate`` and boxes
+  that do not start at 0,0 are taken into account) (:mod:`.stamp`);
+* blank A4 pages saying "This page is intentionally left blank";
+* page labels equal to the printed numbers;
+* an outline: one entry per :class:`Bookmark`, with the papers' own outlines
+  nested and their destinations remapped to the pack's pages (:mod:`.outline`);
+* internal links: the front sheet's ``https://packbuilder.invalid/item/<n>``
+  links become links to the item's first page; the papers' own internal links
+  are remapped, or dropped when their target page is not in the pack
+  (:mod:`.links`);
+* the papers' form fields (:mod:`.forms`);
+* document metadata (title, subject, author, keywords, language) and a
+  ``/ID`` derived from the content, so the same spec gives the same bytes.
+
+The structure tree of tagged source PDFs is not carried over.
+
+Modules: :mod:`.spec` (the input), :mod:`.pack` (:func:`write_pack`, extracts),
+:mod:`.writer` (one PDF's structure), :mod:`.sources` (the papers: their pages'
+places in the pack, read errors), and those named above.
+"""
+
+from .pack import write_pack
+from .spec import LINK_PREFIX, Bookmark, PackMetadata, PackPage, PackSpec
+
+__all__ = ["LINK_PREFIX", "Bookmark", "PackMetadata", "PackPage", "PackSpec", "write_pack"]

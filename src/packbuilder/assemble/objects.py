@@ -1,0 +1,276 @@
+"""The PDF object layer: copying source objects once with renumbering, and serialising.
+
+:class:`ObjectWriter` writes objects in the order they are emitted. A
+reference to a source object (a pypdf :class:`IndirectObject`) is given an
+output number the first time it is met and the object is copied by
+:meth:`ObjectWriter.drain`, once however many pages share it; an object whose
+number is 0 is written as ``null`` (a source's page tree, which must not be
+copied). :meth:`ObjectWriter.finish` adds the xref table and a trailer whose
+``/ID`` is the MD5 of everything written, so the same objects give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from io import BytesIO
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    ByteStringObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    NullObject,
+    NumberObject,
+    StreamObject,
+    TextStringObject,
+)
+
+
+class Ref(int):
+    """A reference to an object of the output, by its number."""
+
+
+class Stream:
+    """A new stream object of the output: its dictionary and (encoded) data."""
+
+    __slots__ = ("entries", "data")
+
+    def __init__(self, entries: dict[str, Any], data: bytes):
+        self.entries = entries
+        self.data = data
+
+
+_NAME_BYTES: dict[str, bytes] = {}
+
+
+def name(value: str) -> bytes:
+    """A PDF name (with or without its leading ``/``) as written in the file."""
+    try:
+        return _NAME_BYTES[value]
+    except KeyError:
+        encoded = NameObject(value if value.startswith("/") else "/" + value).renumber()
+        if len(_NAME_BYTES) < 10000:
+            _NAME_BYTES[value] = encoded
+        return encoded
+
+
+_ESCAPE = re.compile(rb"[()\\\r]")
+_ESCAPES = {b"(": b"\\(", b")": b"\\)", b"\\": b"\\\\", b"\r": b"\\r"}
+
+
+def literal(data: bytes) -> bytes:
+    """``data`` as a PDF literal string, ``(...)``."""
+    return b"(" + _ESCAPE.sub(lambda m: _ESCAPES[m.group()], data) + b")"
+
+
+def text(value: str) -> bytes:
+    """A text string (title, subject ...) as PDFDocEncoding or UTF-16BE with BOM."""
+    return literal(TextStringObject(value).get_encoded_bytes())
+
+
+def number(value: float) -> bytes:
+    """A number as short as it can be written (three decimals at most)."""
+    if value == int(value):
+        return b"%d" % int(value)
+    return (b"%.3f" % value).rstrip(b"0").rstrip(b".")
+
+
+def flate(data: bytes) -> Stream:
+    """A new stream holding ``data``, compressed."""
+    return Stream({"/Filter": NameObject("/FlateDecode")}, zlib.compress(data, 9))
+
+
+def resolve(value: Any) -> Any:
+    """``value`` with indirect references followed."""
+    while isinstance(value, IndirectObject):
+        value = value.get_object()
+    return value
+
+
+class ObjectWriter:
+    """The output file being written: numbering, the objects so far and their offsets."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+        self.position = 0
+        self.offsets: dict[int, int] = {}
+        self.next_number = 1
+        # (id(reader), object number) -> output number; 0 means "write null".
+        self.memo: dict[tuple[int, int], int] = {}
+        self.pending: list[tuple[int, IndirectObject]] = []
+        # Entries replacing those of a source object when it is copied.
+        self.overrides: dict[tuple[int, int], dict[str, Any]] = {}
+
+    def allocate(self) -> Ref:
+        """A new object number."""
+        number = self.next_number
+        self.next_number += 1
+        return Ref(number)
+
+    def substitute(self, key: tuple[int, int], number: int, *, first: bool = False) -> None:
+        """Write references to source object ``key`` (id of its reader, its number) as
+        references to ``number`` (0: as ``null``); with ``first``, unless one was chosen."""
+        if first:
+            self.memo.setdefault(key, number)
+        else:
+            self.memo[key] = number
+
+    def omit(self, reader: PdfReader, idnum: int) -> None:
+        """Write references to source object ``idnum`` of ``reader`` as ``null``."""
+        self.substitute((id(reader), idnum), 0)
+
+    def put(self, data: bytes) -> None:
+        """Append raw bytes to the file."""
+        self.chunks.append(data)
+        self.position += len(data)
+
+    def emit(self, number: int, obj: Any, extra: dict[str, Any] | None = None) -> None:
+        """Write object ``number``: a new object, or a resolved source object."""
+        self.offsets[number] = self.position
+        out: list[bytes] = [b"%d 0 obj\n" % number]
+        if isinstance(obj, Stream):
+            self._stream(obj.entries.items(), obj.data, out)
+        elif isinstance(obj, StreamObject):
+            entries: Any = dict.items(obj)
+            if extra:
+                entries = {**dict(entries), **extra}.items()
+            data = obj.get_data() if type(obj).__name__ == "ContentStream" else obj._data
+            self._stream(entries, data, out)
+        else:
+            if extra and isinstance(obj, dict):
+                obj = {**dict(dict.items(obj)), **extra}
+            self.serialise(obj, out)
+            out.append(b"\nendobj\n")
+        self.put(b"".join(out))
+
+    def _stream(self, entries: Any, data: bytes, out: list[bytes]) -> None:
+        out.append(b"<<")
+        for key, value in entries:
+            if key == "/Length":
+                continue
+            out.append(name(key))
+            out.append(b" ")
+            self.serialise(value, out)
+        out.append(b"/Length %d>>\nstream\n" % len(data))
+        out.append(data)
+        out.append(b"\nendstream\nendobj\n")
+
+    def _ref(self, ref: IndirectObject) -> bytes:
+        key = (id(ref.pdf), ref.idnum)
+        number = self.memo.get(key)
+        if number is None:
+            number = self.allocate()
+            self.memo[key] = number
+            self.pending.append((number, ref))
+        if number == 0:
+            return b"null"
+        return b"%d 0 R" % number
+
+    def serialise(self, obj: Any, out: list[bytes]) -> None:
+        """Append the serialisation of a direct object to ``out``."""
+        kind = type(obj)
+        if kind is IndirectObject:
+            out.append(self._ref(obj))
+        elif kind is NameObject:
+            out.append(name(obj))
+        elif kind is NumberObject:
+            out.append(b"%d" % obj)
+        elif kind is Ref:
+            out.append(b"%d 0 R" % obj)
+        elif kind is FloatObject:
+            out.append(obj.myrepr().encode())
+        elif kind is ArrayObject or kind is list:
+            out.append(b"[")
+            first = True
+            for item in obj:
+                if not first:
+                    out.append(b" ")
+                first = False
+                self.serialise(item, out)
+            out.append(b"]")
+        elif isinstance(obj, dict):
+            if isinstance(obj, StreamObject):  # a stream must be indirect
+                number = self.allocate()
+                out.append(b"%d 0 R" % number)
+                self.pending.append((number, obj))  # type: ignore[arg-type]
+                return
+            out.append(b"<<")
+            for key, value in dict.items(obj):
+                out.append(name(key))
+                out.append(b" ")
+                self.serialise(value, out)
+            out.append(b">>")
+        else:
+            out.append(self._scalar(obj, kind))
+
+    def _scalar(self, obj: Any, kind: type) -> bytes:
+        if kind is TextStringObject:
+            return literal(obj.get_encoded_bytes())
+        if kind is ByteStringObject or kind is bytes:
+            return b"<" + bytes(obj).hex().encode() + b">"
+        if kind is BooleanObject:
+            return b"true" if obj.value else b"false"
+        if kind is bool:
+            return b"true" if obj else b"false"
+        if obj is None or kind is NullObject:
+            return b"null"
+        if isinstance(obj, IndirectObject):
+            return self._ref(obj)
+        if isinstance(obj, NameObject):
+            return name(obj)
+        if isinstance(obj, str):
+            return text(obj)
+        if isinstance(obj, int):
+            return b"%d" % obj
+        if isinstance(obj, float):
+            return number(obj)
+        if isinstance(obj, list):
+            out: list[bytes] = []
+            self.serialise(list(obj), out)
+            return b"".join(out)
+        buffer = BytesIO()  # any other pypdf object
+        obj.write_to_stream(buffer)
+        return buffer.getvalue()
+
+    def drain(self) -> None:
+        """Write the source objects referenced so far (and those they reference)."""
+        pending = self.pending
+        while pending:
+            batch = pending[:]
+            pending.clear()
+            for number, ref in batch:
+                if isinstance(ref, IndirectObject):
+                    obj = ref.get_object()
+                    extra = self.overrides.get((id(ref.pdf), ref.idnum))
+                else:  # a stream that was (wrongly) a direct object
+                    obj, extra = ref, None
+                if obj is None:
+                    obj = NullObject()
+                self.emit(number, obj, extra)
+
+    def finish(self, catalog: int, info: int) -> bytes:
+        """The whole file: the objects, the xref table and the trailer with its ``/ID``."""
+        size = self.next_number
+        missing = [n for n in range(1, size) if n not in self.offsets]
+        for number in missing:  # allocated but never written: cannot happen, but stay valid
+            self.emit(number, None)
+        digest = hashlib.md5(usedforsecurity=False)
+        for chunk in self.chunks:
+            digest.update(chunk)
+        ident = digest.hexdigest().encode()
+        xref = self.position
+        lines = [b"xref\n0 %d\n0000000000 65535 f \n" % size]
+        offsets = self.offsets
+        lines.extend(b"%010d 00000 n \n" % offsets[n] for n in range(1, size))
+        lines.append(
+            b"trailer\n<</Size %d/Root %d 0 R/Info %d 0 R/ID [<%s><%s>]>>\nstartxref\n%d\n%%%%EOF\n"
+            % (size, catalog, info, ident, ident, xref)
+        )
+        self.chunks.extend(lines)
+        return b"".join(self.chunks)

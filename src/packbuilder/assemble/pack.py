@@ -1,0 +1,61 @@
+"""Writing a pack and its extracts to files."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from pathlib import Path
+
+from ..exceptions import OutputError
+from .spec import PackSpec, check_spec, shift_bookmarks
+from .writer import PackWriter
+
+
+def write_pack(
+    spec: PackSpec, out: Path, *, extracts: Mapping[Path, tuple[int, int]] | None = None
+) -> None:
+    """Write the pack to ``out`` and each extract (1-based inclusive page range) to its path.
+
+    Raises :class:`DocumentError` when a paper turns out to be unreadable while
+    it is copied, and :class:`OutputError` when a file cannot be written.
+    """
+    check_spec(spec)
+    total = len(spec.pages)
+    _write_file(out, PackWriter(spec, first_number=1, total=total).build())
+    for path, (first, last) in (extracts or {}).items():
+        if not 1 <= first <= last <= total:
+            raise ValueError(f"extract {path}: pages {first}-{last} are not within 1-{total}")
+        _write_file(path, _extract(spec, first, last))
+
+
+def _extract(spec: PackSpec, first: int, last: int) -> bytes:
+    """The PDF of pack pages ``first``..``last``, stamped and labelled as in the pack."""
+    start, stop = first - 1, last  # 0-based, half open
+    bookmarks = shift_bookmarks(spec.bookmarks, start, stop)
+    title = spec.metadata.title
+    for mark in spec.bookmarks:
+        if mark.page == start and stop - start < len(spec.pages):
+            title = f"{title}: {mark.title}"
+            break
+    metadata = dataclasses.replace(spec.metadata, title=title, extra=dict(spec.metadata.extra))
+    links = {k: v - start for k, v in spec.link_targets.items() if start <= v < stop}
+    part = dataclasses.replace(
+        spec,
+        pages=spec.pages[start:stop],
+        bookmarks=bookmarks,
+        link_targets=links,
+        metadata=metadata,
+    )
+    return PackWriter(part, first_number=first, total=len(spec.pages)).build()
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write the PDF: {exc.strerror or exc}",
+            where=str(path),
+            hint="check that the folder exists, is writable and the disk is not full",
+        ) from None

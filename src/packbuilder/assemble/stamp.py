@@ -1,0 +1,164 @@
+"""The page number stamp and the generated blank pages: geometry and content streams.
+
+Everything here is arithmetic on numbers and bytes (no writer state): where
+the stamp goes on a page as it is displayed (``/Rotate`` and boxes that do not
+start at 0,0 taken into account), the content streams of the stamp and of a
+blank page, and the name the shared stamp font gets in a page's resources.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from pypdf.generic import NameObject
+
+from .objects import literal, name, number, resolve
+
+A4 = (595.276, 841.89)
+"""Size of generated blank pages, in points."""
+LETTER = (0.0, 0.0, 612.0, 792.0)
+"""Fallback MediaBox for a page that has none (the PDF default)."""
+STAMP_FONT_SIZE = 10
+STAMP_BASELINE = 22.68
+"""The page number's baseline sits 0.8 cm above the displayed bottom edge."""
+BLANK_FONT_SIZE = 12
+STAMP_FONT_NAME = "/PbStamp"
+
+STAMP_FONT = {
+    "/Type": NameObject("/Font"),
+    "/Subtype": NameObject("/Type1"),
+    "/BaseFont": NameObject("/Helvetica"),
+    "/Encoding": NameObject("/WinAnsiEncoding"),
+}
+"""The one font object every stamp and blank page uses."""
+
+# Advance widths of Helvetica in WinAnsiEncoding (1/1000 em), codes 0-255.
+_HELVETICA_WIDTHS = (
+    (0,) * 32
+    + (278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278)
+    + (556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556)
+    + (1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778)
+    + (667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556)
+    + (333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556)
+    + (556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584, 350)
+    + (556, 350, 222, 556, 333, 1000, 556, 556, 333, 1000, 667, 333, 1000, 350, 611, 350)
+    + (350, 222, 222, 333, 333, 350, 556, 1000, 333, 1000, 500, 333, 944, 350, 500, 667)
+    + (278, 333, 556, 556, 556, 556, 260, 556, 333, 737, 370, 556, 584, 333, 737, 333)
+    + (400, 584, 333, 333, 333, 556, 537, 278, 333, 333, 365, 556, 834, 834, 834, 611)
+    + (667, 667, 667, 667, 667, 667, 1000, 722, 667, 667, 667, 667, 278, 278, 278, 278)
+    + (722, 722, 778, 778, 778, 778, 778, 584, 778, 722, 722, 722, 722, 667, 667, 611)
+    + (556, 556, 556, 556, 556, 556, 889, 500, 556, 556, 556, 556, 278, 278, 278, 278)
+    + (556, 556, 556, 556, 556, 556, 556, 584, 611, 556, 556, 556, 556, 500, 556, 500)
+)
+
+Matrix = tuple[float, float, float, float, float, float]
+
+
+@dataclass
+class Geometry:
+    """The visible box of a page (its CropBox within its MediaBox) and its rotation."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    rotate: int
+
+
+BLANK_GEOMETRY = Geometry(0.0, 0.0, A4[0], A4[1], 0)
+
+
+def encode(text: str, size: float) -> tuple[bytes, float]:
+    """``text`` in WinAnsiEncoding (unknown characters become '?') and its width in points."""
+    encoded = text.encode("cp1252", errors="replace")
+    width = sum(_HELVETICA_WIDTHS[c] for c in encoded) * size / 1000
+    return encoded, width
+
+
+def box(value: Any) -> tuple[float, float, float, float] | None:
+    """A page box as (x0, y0, x1, y1), normalised; None when it is missing or unusable."""
+    array = resolve(value)
+    if not isinstance(array, list) or len(array) != 4:
+        return None
+    try:
+        x0, y0, x1, y1 = (float(resolve(v)) for v in array)
+    except (TypeError, ValueError):
+        return None
+    if not all(math.isfinite(v) and abs(v) < 1e7 for v in (x0, y0, x1, y1)):
+        return None
+    x0, x1 = min(x0, x1), max(x0, x1)
+    y0, y1 = min(y0, y1), max(y0, y1)
+    if x1 - x0 < 1 or y1 - y0 < 1:
+        return None
+    return (x0, y0, x1, y1)
+
+
+def page_geometry(page: dict) -> Geometry:
+    """The geometry of a source page (a pypdf page dictionary)."""
+    media = box(dict.get(page, "/MediaBox")) or LETTER
+    crop = box(dict.get(page, "/CropBox"))
+    if crop:
+        crop = (
+            max(crop[0], media[0]),
+            max(crop[1], media[1]),
+            min(crop[2], media[2]),
+            min(crop[3], media[3]),
+        )
+        if crop[2] - crop[0] < 1 or crop[3] - crop[1] < 1:
+            crop = None
+    x0, y0, x1, y1 = crop or media
+    try:
+        rotate = int(resolve(dict.get(page, "/Rotate", 0)) or 0)
+    except (TypeError, ValueError):
+        rotate = 0
+    rotate = (rotate // 90 * 90) % 360
+    return Geometry(x0, y0, x1, y1, rotate)
+
+
+def stamp_matrix(g: Geometry, width: float) -> Matrix:
+    """The text matrix that centres a ``width`` wide stamp at the foot of the page as shown."""
+    xc, yc, off, half = (g.x0 + g.x1) / 2, (g.y0 + g.y1) / 2, STAMP_BASELINE, width / 2
+    if g.rotate == 90:
+        return (0, 1, -1, 0, g.x1 - off, yc - half)
+    if g.rotate == 180:
+        return (-1, 0, 0, -1, xc + half, g.y1 - off)
+    if g.rotate == 270:
+        return (0, -1, 1, 0, g.x0 + off, yc + half)
+    return (1, 0, 0, 1, xc - half, g.y0 + off)
+
+
+def stamp_content(text: str, g: Geometry, font_name: str) -> bytes:
+    """The content stream that closes the page's ``q`` and prints ``text`` at its foot."""
+    encoded, width = encode(text, STAMP_FONT_SIZE)
+    return b"\nQ\nq BT %s %d Tf 0 g 0 Tr %s Tm %s Tj ET Q\n" % (
+        name(font_name),
+        STAMP_FONT_SIZE,
+        b" ".join(number(v) for v in stamp_matrix(g, width)),
+        literal(encoded),
+    )
+
+
+def blank_content(text: str) -> bytes:
+    """The content stream of a blank A4 page: ``text`` centred, one line a line."""
+    lines = text.splitlines() or [""]
+    leading = BLANK_FONT_SIZE * 1.25
+    top = A4[1] / 2 + (len(lines) - 1) * leading / 2
+    parts = [b"q BT %s %d Tf 0 g" % (name(STAMP_FONT_NAME), BLANK_FONT_SIZE)]
+    for n, line in enumerate(lines):
+        encoded, width = encode(line, BLANK_FONT_SIZE)
+        x, y = A4[0] / 2 - width / 2, top - n * leading
+        parts.append(b"1 0 0 1 %s %s Tm %s Tj" % (number(x), number(y), literal(encoded)))
+    parts.append(b"ET Q\n")
+    return b" ".join(parts)
+
+
+def stamp_font_name(fonts: dict) -> str:
+    """The name the stamp font gets in a page's font resources: one they do not use."""
+    font_name = STAMP_FONT_NAME
+    suffix = 0
+    while font_name in fonts:
+        suffix += 1
+        font_name = f"{STAMP_FONT_NAME}{suffix}"
+    return font_name

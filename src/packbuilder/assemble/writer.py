@@ -1,0 +1,199 @@
+"""One PDF from pack pages: the document structure around the copied pages.
+
+:class:`PackWriter` numbers the pages, has them copied (:mod:`.pages`), writes
+the outline (:mod:`.outline`), the merged form (:mod:`.forms`), the page tree,
+the catalog with its page labels and the document information, and turns a
+damaged paper into a :class:`DocumentError` naming it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf.generic import NameObject
+
+from ..exceptions import DocumentError
+from ..pdfread import collect_pypdf_warnings
+from .forms import merge_forms
+from .links import LinkWriter
+from .objects import ObjectWriter, Ref, flate
+from .outline import OutlineWriter
+from .pages import PageCopier
+from .sources import (
+    READ_ERRORS,
+    PageMap,
+    describe,
+    note,
+    page_tree,
+    pdf_version,
+    source_name,
+    used_readers,
+)
+from .spec import PackSpec
+from .stamp import STAMP_FONT
+
+
+class PackWriter:
+    """Writes one PDF: the pages, stamps, outline, links, labels and metadata."""
+
+    def __init__(self, spec: PackSpec, *, first_number: int, total: int):
+        """``spec`` holds the pages to write, the first numbered ``first_number`` of ``total``."""
+        self.spec = spec
+        self.pages = spec.pages
+        self.first_number = first_number
+        self.total = total
+        self.objects = ObjectWriter()
+        self.page_map = PageMap()
+        self.readers: list[PdfReader] = []
+        self.current: PdfReader | None = None
+
+    def build(self) -> bytes:
+        """The PDF file; raises :class:`DocumentError` when a paper turns out to be damaged."""
+        try:
+            return self._build()
+        except READ_ERRORS as exc:
+            names = sorted({source_name(r) for r in self.readers})
+            path = getattr(self.current, "path", None)
+            raise DocumentError(
+                f"the papers cannot be assembled: {describe(exc)}",
+                where=str(path) if path else None,
+                hint=f"one of these is damaged: {', '.join(names)}; open it in a PDF viewer "
+                "and save or print it to a new PDF, or repair it with: qpdf in.pdf repaired.pdf",
+            ) from None
+
+    def _build(self) -> bytes:
+        objects = self.objects
+        readers = self._index_readers()
+        objects.put(b"%PDF-" + pdf_version(readers).encode() + b"\n%\xe2\xe3\xcf\xd3\n")
+
+        catalog = objects.allocate()
+        pages_root = objects.allocate()
+        info = objects.allocate()
+        font = objects.allocate()
+        q_stream = objects.allocate()
+        numbers = [objects.allocate() for _ in self.pages]
+        for key, number in self.page_map.place(self.pages, numbers):
+            objects.substitute(key, number)  # references to a page go to its first occurrence
+        self.page_map.measure(self.pages)
+        acroform = merge_forms(objects, readers, self.pages)
+
+        objects.emit(font, STAMP_FONT)
+        objects.emit(q_stream, flate(b"q\n"))
+        copier = PageCopier(
+            objects,
+            self.page_map,
+            LinkWriter(objects, self.page_map, self.spec.link_targets),
+            parent=pages_root,
+            font=font,
+            q_stream=q_stream,
+            stamp_text=self._stamp_text,
+            blank_text=self.spec.blank_text,
+        )
+        with collect_pypdf_warnings() as warnings:
+            self._copy_pages(copier, warnings)
+            seen = len(warnings)
+            outline = OutlineWriter(objects, self.page_map).write(self.spec.bookmarks)
+            objects.drain()
+            for message in warnings[seen:]:
+                note(None, message)
+
+        objects.emit(
+            pages_root,
+            {"/Type": NameObject("/Pages"), "/Kids": list(numbers), "/Count": len(self.pages)},
+        )
+        objects.emit(catalog, self._catalog(pages_root, outline, acroform))
+        objects.emit(info, self._info())
+        objects.drain()
+        return objects.finish(catalog, info)
+
+    def _index_readers(self) -> list[PdfReader]:
+        """Map every reader's page objects, and stop references escaping to its page tree."""
+        for reader in used_readers(self.pages, self.spec.bookmarks):
+            self.readers.append(reader)
+            for page_id in self.page_map.add(reader):
+                self.objects.omit(reader, page_id)
+            for idnum in page_tree(reader):
+                self.objects.omit(reader, idnum)
+        return self.readers
+
+    def _stamp_text(self, position: int) -> str:
+        return self.spec.stamp_format.format(n=self.first_number + position, total=self.total)
+
+    def _copy_pages(self, copier: PageCopier, warnings: list[str]) -> None:
+        """Write every page; pypdf's complaints about a paper become notes on its reader."""
+        seen = 0
+        for position, page in enumerate(self.pages):
+            self.current = page.reader
+            try:
+                copier.copy(position, page)
+                self.objects.drain()
+            except READ_ERRORS as exc:
+                if page.reader is None:
+                    raise
+                path = getattr(page.reader, "path", None)
+                what = getattr(page.reader, "what", None)
+                of = f" of {what}" if what and what != str(path) else ""
+                raise DocumentError(
+                    f"page {page.index + 1}{of} cannot be copied ({describe(exc)})",
+                    where=str(path) if path else None,
+                    hint="open it in a PDF viewer and save or print it to a new PDF, or repair "
+                    "it with: qpdf in.pdf repaired.pdf; then use the new file",
+                ) from None
+            if len(warnings) > seen:
+                for message in warnings[seen:]:
+                    note(page.reader, message)
+                seen = len(warnings)
+
+    def _catalog(
+        self, pages_root: Ref, outline: Ref | None, acroform: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        labels: dict[str, Any] = {"/S": NameObject("/D")}
+        if self.first_number != 1:
+            labels["/St"] = self.first_number
+        root: dict[str, Any] = {
+            "/Type": NameObject("/Catalog"),
+            "/Pages": Ref(pages_root),
+            "/PageLabels": {"/Nums": [0, labels]},
+            "/PageMode": NameObject("/UseOutlines" if outline else "/UseNone"),
+            "/ViewerPreferences": {"/DisplayDocTitle": True},
+        }
+        if outline:
+            root["/Outlines"] = outline
+        if self.spec.metadata.language:
+            root["/Lang"] = self.spec.metadata.language
+        if acroform:
+            root["/AcroForm"] = acroform
+        return root
+
+    def _info(self) -> dict[str, Any]:
+        meta = self.spec.metadata
+        info: dict[str, Any] = {
+            "/Title": meta.title,
+            "/Subject": meta.subject,
+            "/Author": meta.author,
+            "/Creator": meta.creator,
+            "/Producer": "packbuilder (pypdf)",
+        }
+        if meta.keywords:
+            info["/Keywords"] = meta.keywords
+        for name, value in meta.extra.items():
+            info.setdefault(f"/{name}", value)
+        if meta.created is not None:
+            info["/CreationDate"] = info["/ModDate"] = pdf_date(meta.created)
+        return info
+
+
+def pdf_date(moment: dt.datetime) -> str:
+    """A PDF date string, ``D:20220511100000+01'00'``."""
+    text = moment.strftime("D:%Y%m%d%H%M%S")
+    offset = moment.utcoffset()
+    if offset is None:
+        return text
+    minutes = int(offset.total_seconds() // 60)
+    if minutes == 0:
+        return text + "Z"
+    sign = "+" if minutes > 0 else "-"
+    minutes = abs(minutes)
+    return f"{text}{sign}{minutes // 60:02d}'{minutes % 60:02d}'"

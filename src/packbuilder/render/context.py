@@ -1,0 +1,189 @@
+"""The variables of the agenda and report templates (listed in :mod:`packbuilder.render`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from docxtpl import RichText
+
+from ..assemble.spec import LINK_PREFIX
+from ..exceptions import InputError
+from ..layout import membership_sentence
+from ..model import AgendaItem, Document, ItemStatus, Meeting, ReportSource
+from .filters import long_date, ordinal_date, short_date
+
+TO_FOLLOW = "To Follow"
+WITHDRAWN = "Withdrawn"
+
+REPORT_TEXT_FIELDS = (
+    "report_of",
+    "submitted_to",
+    "subject",
+    "summary",
+    "proposed_decisions",
+    "report_for",
+    "key_decision",
+    "confidential",
+    "urgent",
+    "wards",
+    "purpose",
+    "why_member_decision",
+    "decisions_asked",
+    "other_options",
+    "actions",
+    "appendices",
+    "background_papers",
+)
+"""Report fields that are text or a list of paragraphs."""
+
+REPORT_GROUP_FIELDS = {
+    "strategic_plan": ("people", "place", "business"),
+    "impacts": ("legal", "financial", "policy_framework", "equality", "risk"),
+    "contact": ("name", "phone", "email"),
+}
+"""Report fields that are mappings, with the keys each has."""
+
+
+def _meeting_context(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "title": meeting.display_title,
+        "date": meeting.date,
+        "date_long": ordinal_date(meeting.date),
+        "date_short": short_date(meeting.date),
+        "time": meeting.time,
+        "venue": meeting.venue,
+        "notices": list(meeting.notices),
+        "published": meeting.published,
+        "published_long": long_date(meeting.published),
+    }
+
+
+def _committee_context(meeting: Meeting) -> dict[str, Any]:
+    committee = meeting.committee
+    return {"name": committee.name, "members_prefix": committee.members_prefix}
+
+
+def item_pages_text(item: AgendaItem, item_pages: Mapping[str, str]) -> str:
+    """What the agenda prints in an item's page column."""
+    if item.status is ItemStatus.WITHDRAWN:
+        return WITHDRAWN
+    if item.status is ItemStatus.TO_FOLLOW:
+        return TO_FOLLOW
+    return item_pages.get(item.number, "")
+
+
+def build_agenda_context(
+    meeting: Meeting,
+    item_pages: Mapping[str, str],
+    *,
+    kind: str = "Agenda",
+    revised: bool = False,
+    url_id: Callable[[str], str] | None = None,
+    link_style: str | None = None,
+) -> dict[str, Any]:
+    """The variables of the agenda template (listed in :mod:`packbuilder.render`).
+
+    ``url_id`` registers a hyperlink target in the document and returns its
+    relationship id; without it page ranges are plain text. ``link_style`` is
+    the style id of the links' character style.
+    """
+    committee = meeting.committee
+    items = [_item_context(item, item_pages, url_id, link_style) for item in meeting.items]
+    contact = committee.contact
+    return {
+        "body": committee.body,
+        "committee": _committee_context(meeting),
+        "meeting": _meeting_context(meeting),
+        "items": items,
+        "signatory": {"name": committee.signatory.name, "title": committee.signatory.title},
+        "address": list(committee.address),
+        "membership": membership_sentence(
+            committee.members_prefix, [(m.name, m.role) for m in committee.membership]
+        ),
+        "contact": {
+            "name": contact.name,
+            "phone": contact.phone or "",
+            "email": contact.email or "",
+        },
+        "pack": {"kind": kind, "revised": bool(revised), "revision": meeting.revision},
+    }
+
+
+def _item_context(
+    item: AgendaItem,
+    item_pages: Mapping[str, str],
+    url_id: Callable[[str], str] | None,
+    link_style: str | None,
+) -> dict[str, Any]:
+    """One agenda line; its page range links to ``LINK_PREFIX`` + its number (with ``url_id``)."""
+    pages = item_pages_text(item, item_pages)
+    is_range = item.status is ItemStatus.NORMAL and item.number in item_pages
+    if is_range and url_id is not None:
+        rel_id = url_id(LINK_PREFIX + item.number)
+        link = RichText(pages, url_id=rel_id, style=link_style)
+    else:
+        link = RichText(pages)
+    return {
+        "number": item.number,
+        "title": item.title,
+        "description": item.description or "",
+        "pages": pages,
+        "pages_link": link,
+        "status": str(item.status),
+        "exempt_paragraph": item.exempt_paragraph,
+    }
+
+
+def report_fields(meeting: Meeting, item: AgendaItem, document: Document) -> dict[str, Any]:
+    """The paper's ``report:`` fields with every known field present (defaults filled)."""
+    source = document.source
+    given = dict(source.fields) if isinstance(source, ReportSource) else {}
+    defaults = {
+        "submitted_to": f"{meeting.committee.name} – {short_date(meeting.date)}",
+        "subject": item.title,
+    }
+    fields: dict[str, Any] = {}
+    for name in REPORT_TEXT_FIELDS:
+        value = given.get(name)
+        fields[name] = defaults.get(name, "") if value in (None, "") else value
+    for name, keys in REPORT_GROUP_FIELDS.items():
+        fields[name] = _group_field(name, keys, given.get(name), document)
+    # Fields the template does not know by default are passed on as written.
+    fields.update({name: value for name, value in given.items() if name not in fields})
+    return fields
+
+
+def _group_field(name: str, keys: tuple[str, ...], value: Any, document: Document) -> dict:
+    """A group field (``contact:`` ...) with every key present; InputError if not a mapping."""
+    if value in (None, ""):
+        value = {}
+    if not isinstance(value, Mapping):
+        raise InputError(
+            f"the report field '{name}' should be a mapping of {', '.join(keys)}; "
+            f"it is {_describe(value)}",
+            hint=f"write it as '{name}:' followed by indented lines such as '  {keys[0]}: ...'",
+            where=str(document.origin) if document.origin else None,
+        )
+    group = {key: "" for key in keys}
+    group.update({key: text for key, text in value.items() if text is not None})
+    return group
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+def build_report_context(meeting: Meeting, item: AgendaItem, document: Document) -> dict[str, Any]:
+    """The variables of the report template (listed in :mod:`packbuilder.render`)."""
+    return {
+        "body": meeting.committee.body,
+        "committee": _committee_context(meeting),
+        "meeting": _meeting_context(meeting),
+        "item": {"number": item.number, "title": item.title},
+        "report": report_fields(meeting, item, document),
+    }

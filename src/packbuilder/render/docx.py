@@ -1,0 +1,167 @@
+"""Filling a Word template: open it, render it with the Jinja environment, save it.
+
+A render goes through the active render cache (:mod:`packbuilder.rendercache`)
+when a build has one: a template filled with the same context before is
+copied from the cache instead of being rendered again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from docx.enum.style import WD_STYLE_TYPE
+from docxtpl import DocxTemplate
+
+from .. import rendercache
+from ..exceptions import OutputError
+from ..model import AgendaItem, Document, Meeting
+from .context import build_agenda_context, build_report_context
+from .errors import (
+    OPEN_ERRORS,
+    RENDER_ERRORS,
+    display,
+    missing_template,
+    open_error,
+    render_error,
+)
+from .filters import jinja_environment, plain, short_date
+
+LINK_STYLE = "Hyperlink"
+"""The character style of the agenda's page-range links (Word's own link style).
+
+LibreOffice (7.4) exports a text hyperlink as a PDF link only when its run has
+a character style defined in the document; the templates define this one as
+plain text, so a range looks like the reference, and rendering adds it to a
+template that lacks it.
+"""
+
+
+def render_agenda(
+    template: Path,
+    meeting: Meeting,
+    item_pages: Mapping[str, str],
+    out: Path,
+    *,
+    kind: str = "Agenda",
+    revised: bool = False,
+    links: bool = True,
+) -> None:
+    """Render the agenda front sheet to ``out`` (.docx).
+
+    ``item_pages`` maps item number -> printed page range (``3 - 10``) for the
+    items that have pages in the pack. With ``links`` the ranges link to
+    ``LINK_PREFIX`` + item number, for the assembler to turn into links to the
+    pack's pages; without, they are plain text (for the published .docx).
+    """
+    tpl = open_template(template)
+    url_id = link_style = None
+    if links:
+        url_id = tpl.build_url_id
+        link_style = _character_style_id(tpl, LINK_STYLE)
+    context = build_agenda_context(
+        meeting, item_pages, kind=kind, revised=revised, url_id=url_id, link_style=link_style
+    )
+    title = f"{meeting.display_title} – {kind} – {short_date(meeting.date)}"
+    _render(tpl, template, context, out, title=title, language=meeting.committee.language)
+
+
+def render_report(
+    template: Path, meeting: Meeting, item: AgendaItem, document: Document, out: Path
+) -> None:
+    """Render a cover report (``document.source`` is a :class:`ReportSource`) to ``out``."""
+    where = str(document.origin) if document.origin else None
+    context = build_report_context(meeting, item, document)
+    title = plain(context["report"].get("subject")) or document.title
+    fill_template(
+        template, context, out, where=where, title=title, language=meeting.committee.language
+    )
+
+
+def fill_template(
+    template: Path,
+    context: dict[str, Any],
+    out: Path,
+    *,
+    where: str | None = None,
+    title: str | None = None,
+    language: str | None = None,
+) -> None:
+    """Fill ``template`` with ``context`` into ``out`` (.docx), through the render cache.
+
+    ``title`` and ``language`` are set as the document's properties; ``where``
+    is what a :class:`TemplateError` says the template was used for.
+    """
+    tpl = open_template(template, where=where)
+    _render(tpl, template, context, out, where=where, title=title, language=language)
+
+
+def open_template(template: Path, *, where: str | None = None) -> DocxTemplate:
+    """The template, opened; :class:`TemplateError` when it is missing or not a .docx."""
+    if not Path(template).is_file():
+        raise missing_template(template, where)
+    tpl = DocxTemplate(str(template))
+    try:
+        tpl.init_docx()
+    except OPEN_ERRORS as exc:
+        raise open_error(template, exc, where) from exc
+    return tpl
+
+
+def _character_style_id(tpl: DocxTemplate, name: str) -> str:
+    """The id of the character style ``name``, added (plain) if the template lacks it."""
+    styles = tpl.docx.styles
+    try:
+        style = styles[name]
+    except KeyError:
+        style = styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
+    return style.style_id
+
+
+def _render(
+    tpl: DocxTemplate,
+    template: Path,
+    context: dict[str, Any],
+    out: Path,
+    *,
+    where: str | None = None,
+    title: str | None = None,
+    language: str | None = None,
+) -> None:
+    """Render the opened ``tpl`` to ``out``, or copy the cached render of the same input."""
+    name = display(template)
+    render_cache = rendercache.active()
+    key = None
+    if render_cache is not None:
+        try:
+            key = rendercache.render_key(tpl, context, title=title, language=language)
+        except rendercache.Uncacheable:
+            key = None
+        if key is not None and render_cache.fetch(key, out):
+            render_cache.stats.reused.append(name)
+            return
+    try:
+        tpl.render(context, jinja_env=jinja_environment(), autoescape=True)
+    except RENDER_ERRORS as exc:
+        raise render_error(template, context, exc, where) from exc
+    if title:
+        tpl.docx.core_properties.title = title
+    if language:
+        tpl.docx.core_properties.language = language
+    _save(tpl, out)
+    if render_cache is not None:
+        render_cache.stats.rendered.append(name)
+        if key is not None:
+            render_cache.store(key, out)
+
+
+def _save(tpl: DocxTemplate, out: Path) -> None:
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tpl.save(str(out))
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write {out}: {exc.strerror or exc}",
+            hint="check that the output folder exists, is writable and the disk is not full",
+        ) from exc
