@@ -24,6 +24,12 @@ from .spec import LINK_PREFIX
 _LINK_SKIP = frozenset({"/A", "/Dest", "/P", "/Parent", "/StructParent", "/PA"})
 
 
+NAMED_DESTINATIONS = PerReader(
+    lambda reader: dict(reader.named_destinations), dict, "named destinations unreadable"
+)
+"""Each paper's named destinations, read once for the pack and all its extracts."""
+
+
 class LinkWriter:
     """Writes the annotations of the pack's pages."""
 
@@ -31,9 +37,7 @@ class LinkWriter:
         self.objects = objects
         self.page_map = page_map
         self.link_targets = link_targets
-        self.named = PerReader(
-            lambda reader: dict(reader.named_destinations), dict, "named destinations unreadable"
-        )
+        self.named = NAMED_DESTINATIONS
 
     def annotations(
         self, reader: PdfReader, src: DictionaryObject, position: int, first_use: bool

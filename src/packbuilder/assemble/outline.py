@@ -33,15 +33,17 @@ class _Node:
         self.extra: dict[str, Any] = extra or {}
 
 
+OUTLINES = PerReader(lambda reader: list(reader.outline), list, "its own bookmarks are unreadable")
+"""Each paper's own outline, parsed once for the pack and all its extracts."""
+
+
 class OutlineWriter:
     """Writes the outline of the pack from its bookmarks."""
 
     def __init__(self, objects: ObjectWriter, page_map: PageMap):
         self.objects = objects
         self.page_map = page_map
-        self.outlines = PerReader(
-            lambda reader: list(reader.outline), list, "its own bookmarks are unreadable"
-        )
+        self.outlines = OUTLINES
 
     def write(self, bookmarks: list[Bookmark]) -> Ref | None:
         """Write the outline; return its root, or None when there are no bookmarks."""

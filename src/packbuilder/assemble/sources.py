@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
@@ -66,24 +67,32 @@ def note(reader: PdfReader | None, message: str) -> None:
 
 
 class PerReader(Generic[T]):
-    """Something read from each paper once; ``empty()`` (and a warning) when it is unreadable."""
+    """Something read from each paper once; ``empty()`` (and a warning) when it is unreadable.
+
+    Values are kept as long as their reader lives, so the pack and every
+    extract written from the same readers parse a paper's outline (or named
+    destinations) once, not once per file written.
+    """
 
     def __init__(self, read: Callable[[PdfReader], T], empty: Callable[[], T], unreadable: str):
         self.read = read
         self.empty = empty
         self.unreadable = unreadable
-        self.values: dict[int, T] = {}
+        self.values: weakref.WeakKeyDictionary[PdfReader, T] = weakref.WeakKeyDictionary()
 
     def get(self, reader: PdfReader) -> T:
         """The value for ``reader``, read the first time it is asked for."""
-        rid = id(reader)
-        if rid not in self.values:
-            try:
-                self.values[rid] = self.read(reader)
-            except READ_ERRORS as exc:
-                log.warning("%s: %s: %s", source_name(reader), self.unreadable, exc)
-                self.values[rid] = self.empty()
-        return self.values[rid]
+        try:
+            return self.values[reader]
+        except KeyError:
+            pass
+        try:
+            value = self.read(reader)
+        except READ_ERRORS as exc:
+            log.warning("%s: %s: %s", source_name(reader), self.unreadable, exc)
+            value = self.empty()
+        self.values[reader] = value
+        return value
 
 
 def pdf_version(readers: Iterable[PdfReader]) -> str:
