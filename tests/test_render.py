@@ -13,7 +13,6 @@ from pathlib import Path
 
 import jinja2
 import pytest
-import yaml
 from docx import Document as WordDocument
 
 from packbuilder import render
@@ -213,11 +212,6 @@ def test_a_group_field_must_be_a_mapping(reference_meeting):
     )
     with pytest.raises(InputError, match="'impacts' should be a mapping"):
         render.build_report_context(meeting, item, document)
-
-
-def test_the_yaml_snippet_holds_the_fixture_fields():
-    snippet = yaml.safe_load((ROOT / "tools" / "item4-report-fields.yaml").read_text("utf-8"))
-    assert snippet["report"] == ITEM4_REPORT_FIELDS
 
 
 # --- rendering ----------------------------------------------------------------------------
