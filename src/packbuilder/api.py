@@ -9,6 +9,7 @@ module: ``definition`` (load and validate), ``render`` (Word templates),
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 import time
@@ -41,6 +42,7 @@ from .outputs import MANIFEST, staged_output
 from .packplan import build_pack_spec
 from .render import render_agenda
 from .rendercache import RenderCache, RenderStats
+from .session import BuildSession, SessionStats
 from .status import MeetingStatus, meeting_status, pack_state
 
 Progress = Callable[[str], None]
@@ -62,6 +64,7 @@ class BuildOptions:
     published: dt.date | None = None  # overrides the meeting file's 'published:'
     wait: float = DEFAULT_WAIT  # seconds to wait for another build of the same output folder
     office: OfficeServer | None = None  # a kept-running LibreOffice (packbuilder watch)
+    session: BuildSession | None = None  # parsed inputs kept between builds (packbuilder watch)
 
 
 @dataclass
@@ -79,6 +82,7 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
     renders: RenderStats = field(default_factory=RenderStats)
     warnings: list[PaperWarning] = field(default_factory=list)
+    session: SessionStats | None = None  # what was parsed or reused, with options.session
 
 
 def default_output_dir(meeting_path: Path) -> Path:
@@ -239,7 +243,10 @@ def build(meeting_path: Path | str, options: BuildOptions | None = None) -> Buil
             office=options.office,
         )
         render_cache = RenderCache(options.cache_dir)
-        with rendercache.using(render_cache):
+        session = (
+            options.session.begin() if options.session is not None else contextlib.nullcontext()
+        )
+        with rendercache.using(render_cache), session as session_build:
             result, warnings = _build_into(
                 meeting, staging, work, converter, previous, progress, kind=options.kind
             )
@@ -256,6 +263,7 @@ def build(meeting_path: Path | str, options: BuildOptions | None = None) -> Buil
         files=sorted(output_dir / name for name in result["outputs"]),
         renders=render_cache.stats,
         warnings=warnings,
+        session=session_build.stats if session_build is not None else None,
     )
 
 

@@ -2,7 +2,10 @@
 
 Cover reports are rendered from their template, Word papers and rendered
 reports are converted in one batch, then every PDF is opened once; the
-readers are kept for the assembly stage so no paper is read twice.
+readers are kept for the assembly stage so no paper is read twice. In a
+build through a :class:`~packbuilder.session.BuildSession` (``packbuilder
+watch``), a PDF whose content an earlier build of the session opened gets
+that build's reader back (:func:`~packbuilder.session.open_source_pdf`).
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ from .exceptions import InputError, PackbuilderError, SeveralErrors, location
 from .forwardplan.render import render_appendix
 from .model import AgendaItem, Document, FileSource, ForwardPlanSource, Meeting, ReportSource
 from .pagesel import PageSelectionError
-from .pdfread import open_pdf
 from .schema import display_path
+from .session import open_source_pdf
 
 DocumentKey = tuple[int, int, int]
 """``(item, paper, document)`` indices into ``meeting.items[i].included_papers[p].documents[d]``."""
@@ -88,7 +91,7 @@ def check_papers(meeting: Meeting) -> dict[DocumentKey, PreparedDocument]:
 def _open_paper(path: Path, shown: str) -> PdfReader:
     """open_pdf, with the file named as the clerk wrote it (relative), not as an absolute path."""
     try:
-        return open_pdf(path)
+        return open_source_pdf(path)
     except PackbuilderError as exc:
         if exc.where == str(path):
             exc.where = shown
@@ -149,7 +152,7 @@ def prepare_documents(
             document = prepared_document(meeting, key)
             pdf = converted[path]
             if pdf not in readers:
-                readers[pdf] = open_pdf(pdf, what=_display_name(document))
+                readers[pdf] = open_source_pdf(pdf, what=_display_name(document))
             reader = readers[pdf]
             prepared[key] = PreparedDocument(
                 document, pdf, reader, _select(document, reader), word=path

@@ -21,8 +21,8 @@ from .convert import Converter
 from .exceptions import TemplateError
 from .layout import DocumentCounts, PackLayout, layout_pack
 from .model import Meeting
-from .pdfread import open_pdf
 from .schema import display_path
+from .session import open_source_pdf
 
 MAX_ATTEMPTS = 4
 
@@ -72,7 +72,7 @@ def build_front_sheet(
         render.render_agenda(template, meeting, item_pages, docx, kind=kind, revised=revised)
         what = f"the front sheet rendered from {display_path(template)}"
         pdf = converter.convert([docx], {docx: what})[docx]
-        reader = open_pdf(pdf, what=what)
+        reader = open_source_pdf(pdf, what=what)
         actual = len(reader.pages)
         if actual == assumed:
             return FrontSheet(docx, pdf, reader, layout, item_pages)

@@ -9,7 +9,6 @@ table), the hash of the rendered Word document's content.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -23,16 +22,9 @@ from .forwardplan.load import load_plan
 from .frontsheet import FrontSheet
 from .layout import PageRange
 from .model import FileSource, ForwardPlanSource, Meeting, ReportSource
+from .session import file_sha256, sha256_file
 
 MANIFEST_VERSION = 1
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def relative(path: Path, base: Path) -> str:
@@ -123,7 +115,7 @@ def build_manifest(
                 }
                 if isinstance(source, FileSource):
                     entry["file"] = relative(source.path, base)
-                    entry["sha256"] = sha256_file(source.path)
+                    entry["sha256"] = file_sha256(source.path)
                 else:
                     # A rendered document's PDF carries LibreOffice's timestamps; the
                     # content of the rendered .docx says whether the paper changed.
@@ -172,7 +164,7 @@ def build_manifest(
         },
         "blank_pages": list(layout.blank_pages),
         "items": items,
-        "inputs": {relative(path, base): sha256_file(path) for path in input_files(meeting)},
+        "inputs": {relative(path, base): file_sha256(path) for path in input_files(meeting)},
         "outputs": {name: sha256_file(path) for name, path in sorted(outputs.items())},
     }
 

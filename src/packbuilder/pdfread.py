@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from io import BytesIO
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -77,12 +78,14 @@ def collect_pypdf_warnings() -> Iterator[list[str]]:
         logger.propagate = propagate
 
 
-def open_pdf(path: Path, *, what: str | None = None) -> SourcePdf:
+def open_pdf(path: Path, *, what: str | None = None, data: bytes | None = None) -> SourcePdf:
     """Open ``path`` for reading, checked, decrypted if it has an empty password.
 
     ``what`` names the document in messages (``the cover report 'Budget'``);
-    it defaults to the path. Raises :class:`DocumentError` (or
-    :class:`EncryptedDocumentError`) for any PDF that cannot be used.
+    it defaults to the path. ``data``, if given, is the file's content, already
+    read (the reader is made from it and the file is not read again). Raises
+    :class:`DocumentError` (or :class:`EncryptedDocumentError`) for any PDF
+    that cannot be used.
     """
     path = Path(path)
     name = what or str(path)
@@ -93,8 +96,11 @@ def open_pdf(path: Path, *, what: str | None = None) -> SourcePdf:
         return error(f"{subject} {message}", hint=hint, where=where)
 
     try:
-        with path.open("rb") as handle:
-            head = handle.read(HEADER_WINDOW)
+        if data is None:
+            with path.open("rb") as handle:
+                head = handle.read(HEADER_WINDOW)
+        else:
+            head = data[:HEADER_WINDOW]
     except FileNotFoundError:
         raise fail("does not exist", "check the file name and folder in the definition") from None
     except IsADirectoryError:
@@ -117,7 +123,7 @@ def open_pdf(path: Path, *, what: str | None = None) -> SourcePdf:
 
     with collect_pypdf_warnings() as notes:
         try:
-            reader = SourcePdf(path, strict=False)
+            reader = SourcePdf(path if data is None else BytesIO(data), strict=False)
             if reader.is_encrypted:
                 _decrypt(reader, fail)
             count = len(reader.pages)

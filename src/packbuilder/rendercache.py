@@ -13,6 +13,11 @@ render's key is the hash of:
 - packbuilder's version and a fingerprint of its own source code, and the
   versions of docxtpl, python-docx, Jinja2 and lxml.
 
+The parts are hashed on their own first (:func:`template_digest`), so a
+build session (:mod:`packbuilder.session`) can keep that digest for a
+template file it has read with the same SHA-256 and compute the key without
+opening the template again (:func:`key_for`).
+
 So a cached document is served only for exactly the same input and code;
 anything else is rendered again. The cache is on while a build runs
 (:func:`using`), in the ``docx/`` folder of the build's cache folder beside
@@ -40,7 +45,7 @@ from docxtpl import DocxTemplate, Listing, RichText
 
 from . import __version__
 
-RENDER_FORMAT = "1"
+RENDER_FORMAT = "2"
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _LIBRARIES = ("docxtpl", "python-docx", "jinja2", "lxml")
 
@@ -120,23 +125,40 @@ def render_key(
     Raises :class:`Uncacheable` when the context holds a value of an unknown
     type or the template has image or media replacements queued.
     """
+    return key_for(template_digest(tpl), context, title=title, language=language)
+
+
+def template_digest(tpl: DocxTemplate) -> str:
+    """The hash of every part of the opened ``tpl`` as it stands, and their relationships.
+
+    Raises :class:`Uncacheable` when the template is not opened or has image
+    or media replacements queued.
+    """
     if tpl.docx is None or any(
         (tpl.crc_to_new_media, tpl.crc_to_new_embedded, tpl.zipname_to_replace, tpl.pics_to_replace)
     ):
         raise Uncacheable("the template is not opened, or has replacements queued")
     digest = hashlib.sha256()
-    digest.update(f"{RENDER_FORMAT}|{code_fingerprint()}\0".encode())
     for part in sorted(tpl.docx.part.package.iter_parts(), key=lambda p: str(p.partname)):
         digest.update(str(part.partname).encode() + b"\0")
         digest.update(part.blob)
         for rel_id, rel in sorted(part.rels.items()):
             digest.update(f"\0{rel_id}|{rel.reltype}|{rel.target_ref}|{rel.is_external}".encode())
         digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def key_for(parts: str, context: dict[str, Any], *, title: str | None, language: str | None) -> str:
+    """The cache key of filling a template whose :func:`template_digest` is ``parts``.
+
+    Raises :class:`Uncacheable` when the context holds a value of an unknown type.
+    """
     payload = json.dumps(
         {"context": canonical(context), "title": title, "language": language},
         sort_keys=True,
         ensure_ascii=False,
     )
+    digest = hashlib.sha256(f"{RENDER_FORMAT}|{code_fingerprint()}\0{parts}\0".encode())
     digest.update(payload.encode())
     return digest.hexdigest()
 

@@ -5,7 +5,9 @@ modification time and size every ``interval`` seconds; when something
 changed, it waits until the files have been quiet for ``settle`` seconds
 (a paper still being copied in is not built half-written), then rebuilds.
 The caller passes an :class:`OfficeServer` in the build options, so every
-rebuild converts through one LibreOffice kept running.
+rebuild converts through one LibreOffice kept running, and the watcher
+builds through one :class:`~packbuilder.session.BuildSession`, so a rebuild
+parses again only the papers and templates that changed.
 
 A failed rebuild (a damaged paper, the meeting file mid-edit) is reported
 and the loop keeps watching; the next change tries again. Nothing here
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import api
@@ -25,6 +27,7 @@ from .exceptions import BuildInterrupted, PackbuilderError
 from .forwardplan.load import load_plan
 from .manifest import input_files
 from .model import FileSource, ForwardPlanSource, ItemStatus, Meeting
+from .session import BuildSession
 
 Stamp = tuple[int, int] | None
 """A file's (modification time in ns, size), or None when it does not exist."""
@@ -101,7 +104,8 @@ class Watcher:
     """Build once, then rebuild after every change to the meeting's files.
 
     ``sleep`` is the pause between polls (tests pass a faster one); ``stop``
-    (given to :meth:`run`) is asked between polls and ends the loop.
+    (given to :meth:`run`) is asked between polls and ends the loop. Every
+    build goes through ``options.session``, or a session of the watcher's own.
     """
 
     def __init__(
@@ -115,6 +119,8 @@ class Watcher:
         sleep: Callable[[float], None] = time.sleep,
     ):
         self.meeting = Path(meeting)
+        if options.session is None:
+            options = replace(options, session=BuildSession())
         self.options = options
         self.events = events or Events()
         self.interval, self.settle, self.sleep = interval, settle, sleep

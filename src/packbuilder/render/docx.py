@@ -2,19 +2,24 @@
 
 A render goes through the active render cache (:mod:`packbuilder.rendercache`)
 when a build has one: a template filled with the same context before is
-copied from the cache instead of being rendered again.
+copied from the cache instead of being rendered again. In a build through a
+session (:mod:`packbuilder.session`), a template is opened from the bytes the
+session read and hashed, and a template used as it is in its file (not the
+agenda with links) whose parts' digest an earlier build noted is not opened
+at all when its render is in the cache.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 from docx.enum.style import WD_STYLE_TYPE
 from docxtpl import DocxTemplate
 
-from .. import rendercache
+from .. import rendercache, session
 from ..exceptions import OutputError
 from ..model import AgendaItem, Document, Meeting
 from .context import build_agenda_context, build_report_context
@@ -55,16 +60,19 @@ def render_agenda(
     ``LINK_PREFIX`` + item number, for the assembler to turn into links to the
     pack's pages; without, they are plain text (for the published .docx).
     """
+    title = f"{meeting.display_title} – {kind} – {short_date(meeting.date)}"
+    language = meeting.committee.language
+    if not links:
+        context = build_agenda_context(meeting, item_pages, kind=kind, revised=revised)
+        fill_template(template, context, out, title=title, language=language)
+        return
     tpl = open_template(template)
-    url_id = link_style = None
-    if links:
-        url_id = tpl.build_url_id
-        link_style = _character_style_id(tpl, LINK_STYLE)
+    url_id = tpl.build_url_id
+    link_style = _character_style_id(tpl, LINK_STYLE)
     context = build_agenda_context(
         meeting, item_pages, kind=kind, revised=revised, url_id=url_id, link_style=link_style
     )
-    title = f"{meeting.display_title} – {kind} – {short_date(meeting.date)}"
-    _render(tpl, template, context, out, title=title, language=meeting.committee.language)
+    _render(tpl, template, context, out, title=title, language=language, as_filed=False)
 
 
 def render_report(
@@ -93,6 +101,8 @@ def fill_template(
     ``title`` and ``language`` are set as the document's properties; ``where``
     is what a :class:`TemplateError` says the template was used for.
     """
+    if _fetch_unopened(template, context, out, title=title, language=language):
+        return
     tpl = open_template(template, where=where)
     _render(tpl, template, context, out, where=where, title=title, language=language)
 
@@ -101,12 +111,56 @@ def open_template(template: Path, *, where: str | None = None) -> DocxTemplate:
     """The template, opened; :class:`TemplateError` when it is missing or not a .docx."""
     if not Path(template).is_file():
         raise missing_template(template, where)
-    tpl = DocxTemplate(str(template))
+    tpl = DocxTemplate(_template_file(template))
     try:
         tpl.init_docx()
     except OPEN_ERRORS as exc:
         raise open_error(template, exc, where) from exc
     return tpl
+
+
+def _template_file(template: Path) -> str | BytesIO:
+    """What to open ``template`` from: the bytes the build's session read and hashed, or
+    (with no session, or when it cannot be read that way) the file."""
+    build = session.active()
+    if build is not None:
+        try:
+            return BytesIO(build.read(template))
+        except OSError:
+            pass
+    return str(template)
+
+
+def _fetch_unopened(
+    template: Path,
+    context: dict[str, Any],
+    out: Path,
+    *,
+    title: str | None,
+    language: str | None,
+) -> bool:
+    """Copy the cached render of ``template`` with ``context`` to ``out`` without opening
+    the template, when the build's session knows its parts' digest; False otherwise."""
+    render_cache = rendercache.active()
+    build = session.active()
+    if render_cache is None or build is None or not Path(template).is_file():
+        return False
+    try:
+        build.read(template)
+    except OSError:
+        return False
+    parts = build.template_parts(template)
+    if parts is None:
+        return False
+    try:
+        key = rendercache.key_for(parts, context, title=title, language=language)
+    except rendercache.Uncacheable:
+        return False
+    if not render_cache.fetch(key, out):
+        return False
+    render_cache.stats.reused.append(display(template))
+    build.stats.templates_reused.append(Path(template))
+    return True
 
 
 def _character_style_id(tpl: DocxTemplate, name: str) -> str:
@@ -128,14 +182,25 @@ def _render(
     where: str | None = None,
     title: str | None = None,
     language: str | None = None,
+    as_filed: bool = True,
 ) -> None:
-    """Render the opened ``tpl`` to ``out``, or copy the cached render of the same input."""
+    """Render the opened ``tpl`` to ``out``, or copy the cached render of the same input.
+
+    ``as_filed``: nothing was changed in ``tpl`` since it was opened, so its
+    parts' digest is that of the template file (and is noted in the session).
+    """
     name = display(template)
     render_cache = rendercache.active()
+    build = session.active()
+    if build is not None:
+        build.stats.templates_opened.append(Path(template))
     key = None
     if render_cache is not None:
         try:
-            key = rendercache.render_key(tpl, context, title=title, language=language)
+            parts = rendercache.template_digest(tpl)
+            if as_filed and build is not None:
+                build.remember_parts(template, parts)
+            key = rendercache.key_for(parts, context, title=title, language=language)
         except rendercache.Uncacheable:
             key = None
         if key is not None and render_cache.fetch(key, out):
