@@ -9,14 +9,21 @@ conversions between tests so that identical front sheets convert once.
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from packbuilder import api
 from packbuilder.definition import load_meeting
 from packbuilder.model import Meeting, ReportSource
+
+# CI runs the property and fuzz tests on a fixed sequence of examples (HYPOTHESIS_PROFILE=ci,
+# set by .ci/run) so that a landing never depends on luck; developers' runs explore new ones.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ROOT = Path(__file__).resolve().parent.parent
 MEETING_FILE = ROOT / "meetings" / "osb-2022-05-11.yaml"

@@ -237,3 +237,13 @@ def test_fuzz_raw_text_raises_only_packbuilder_errors(tmp_path, text):
     path.write_text(text, encoding="utf-8")
     with contextlib.suppress(PackbuilderError):
         load_meeting(path)
+
+
+def test_appendices_written_as_a_mapping_are_reported(tmp_path):
+    """Found by the fuzz test: 'appendices: {}' was an internal error (TypeError)."""
+    path = write_meeting(
+        tmp_path,
+        MEETING.replace("        pages: 1-2\n", "        pages: 1-2\n        appendices: {}\n"),
+    )
+    (problem,) = problems_of(path)
+    assert "(items[1].papers[0].appendices): expected a list" in problem

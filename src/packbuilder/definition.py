@@ -260,6 +260,8 @@ APPENDIX = s.Struct(
 
 
 def _build_paper(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key: str) -> Any:
+    if s.has_missing(values):  # a field failed; its problem is already recorded
+        return s.MISSING
     appendices = values.pop("appendices") or []
     document = _build_document(values, node, ctx, key)
     if document is s.MISSING or s.MISSING in appendices:
