@@ -29,6 +29,7 @@ def test_help_teaches_commands_and_exit_codes():
 def test_check_valid_meeting(tmp_path):
     path = write_meeting(tmp_path)
     make_pdf(tmp_path / "paper.pdf", 3)  # check opens the papers: a real PDF
+    shutil.copytree(ROOT / "templates", tmp_path / "templates", dirs_exist_ok=True)  # and templates
     result = run("check", str(path))
     assert result.exit_code == 0, result.output
     assert "OK — 2 items, 1 with papers" in result.output

@@ -332,6 +332,47 @@ def test_yaml_problems_name_file_line_and_key(tmp_path):
     assert "plan.yaml:7 (entries[1].subject): forward plan entry is missing 'subject'" in found
 
 
+@pytest.mark.parametrize(
+    "written,hint",
+    [
+        ("2022-06-31", "June 2022 has 30 days; dates are written YYYY-MM-DD"),
+        ("2022-13-01", "there is no month 13; dates are written YYYY-MM-DD"),
+        ("31/06/2022", "June 2022 has 30 days; dates are read day first: DD/MM/YYYY"),
+        ("06/13/2022", "there is no month 13; dates are read day first: DD/MM/YYYY"),
+    ],
+)
+def test_an_impossible_date_is_explained_in_the_form_it_was_written(tmp_path, written, hint):
+    path = write(
+        tmp_path,
+        "plan.yaml",
+        f"""\
+        portfolio: Regeneration
+        entries:
+          - {{reference: R1, subject: Something, due_date: "{written}"}}
+        """,
+    )
+    (found,) = problems(path)
+    assert f"'{written}' is not a real date — {hint}" in found
+    if "-" in written:
+        assert "day first" not in found, "an ISO date is not read day first"
+    csv_found = problems(csv_plan(tmp_path, [f"R1,Regeneration,Subject,{written},,"]))
+    assert f"column 'due_date': '{written}' is not a real date — {hint}" in csv_found[0]
+
+
+def test_a_plan_knows_the_files_and_folders_it_was_read_from(tmp_path):
+    plan = write(tmp_path, "plan.yaml", "include: [entries/, extra.yaml, sheet.csv]\n")
+    first = write(
+        tmp_path, "entries/a.yaml", "portfolio: P\nentries:\n  - {reference: A, subject: S}\n"
+    )
+    empty = write(tmp_path, "extra.yaml", "entries: []\n")
+    sheet = csv_plan(tmp_path, ["C1,Regeneration,Subject,2022-06-14,,"])
+    sheet.rename(tmp_path / "sheet.csv")
+    loaded = load_plan(plan)
+    assert loaded.files == (plan, first, empty, tmp_path / "sheet.csv")
+    assert loaded.folders == (tmp_path / "entries",)
+    assert load_plan(tmp_path / "entries").folders == (tmp_path / "entries",)
+
+
 def test_yaml_duplicates_and_missing_portfolio_across_files(tmp_path):
     write(
         tmp_path,

@@ -148,8 +148,8 @@ def test_invalid_plan_exits_3_and_changes_are_listed(tmp_path):
 
 def test_appendix_is_five_landscape_pages(tmp_path):
     docx = tmp_path / "appendix.docx"
-    edition = render_appendix(PLAN, docx, as_of=dt.date(2022, 5, 3))
-    assert len(edition.entries) == 14
+    appendix = render_appendix(PLAN, docx, as_of=dt.date(2022, 5, 3))
+    assert len(appendix.edition.entries) == 14
     pdf = Converter(tmp_path / "work", ConversionCache(None)).convert([docx])[docx]
     reader = PdfReader(pdf)
     assert len(reader.pages) == 5, "the pack's item 4 range '3 - 10' depends on it"

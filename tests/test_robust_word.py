@@ -316,3 +316,21 @@ def test_a_cover_report_field_missing_from_the_yaml(tmp_path, monkeypatch):
     assert "meeting.yaml:9 (items[0].papers[0])" in result.output
     assert "uses {{ report.budget_code }}, which is not defined" in result.output
     assert "add 'budget_code:' under 'report:' in the meeting file" in result.output
+
+
+def test_check_opens_the_report_template_as_the_build_does(tmp_path, monkeypatch):
+    items = "  - title: Budget\n    papers:\n      - report: {subject: Budget 2022/23}\n"
+    kit.write_meeting(tmp_path, items)
+    (tmp_path / "templates" / "report.docx").write_text("typed in Notepad\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PACKBUILDER_SOFFICE", "no-such-soffice")  # exit 6 if it got that far
+    outputs = []
+    for command in ("check", "build"):
+        result = invoke(command, "meeting.yaml")
+        assert result.exit_code == ExitCode.TEMPLATE_ERROR, result.output
+        outputs.append(result.output)
+    assert outputs[0] == outputs[1], "check says what the build says"
+    assert (
+        "meeting.yaml:9 (items[0].papers[0]): templates/report.docx is not a Word document (.docx)"
+        in outputs[0]
+    )

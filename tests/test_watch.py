@@ -269,3 +269,105 @@ def test_ctrl_c_during_a_rebuild_publishes_nothing_and_leaves_no_libreoffice(
     assert code == ExitCode.OK
     assert kit.snapshot(meeting.parent / "build" / "meeting") == before
     assert _alive(pids) == []
+
+
+def meeting_beside(tmp_path: Path, extra_items: str = "") -> Path:
+    """A meeting in meetings/ whose committee file is in committees/, outside its folder,
+    with the templates above both."""
+    folder = tmp_path / "meetings"
+    kit.pdf(folder / "papers" / "budget.pdf", 3)
+    kit.docx(folder / "papers" / "update.docx")
+    meeting = kit.write_meeting(folder, ITEMS + extra_items)
+    (tmp_path / "committees").mkdir()
+    (folder / "committee.yaml").rename(tmp_path / "committees" / "scrutiny.yaml")
+    (folder / "templates").rename(tmp_path / "templates")  # found above the committee file
+    text = meeting.read_text().replace("committee.yaml", "../committees/scrutiny.yaml")
+    meeting.write_text(text)
+    return meeting
+
+
+def test_a_committee_that_does_not_load_at_first_is_watched_until_it_does(
+    tmp_path, monkeypatch, fake_converter
+):
+    meeting = meeting_beside(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    committee = tmp_path / "committees" / "scrutiny.yaml"
+    text = committee.read_text()
+    committee.write_text(text.replace("name: ", "nmae: ", 1))
+    events = Recorder()
+    fix = lambda: committee.write_text(text)  # noqa: E731
+    polls = []
+    w = watcher(meeting, events, nothing, nothing, fix)
+    w.run(stop=lambda: polls.append(1) or len(polls) > 20, max_builds=2)
+    assert events.kinds() == ["failed", "changed", "built"], "nothing changed: no rebuild"
+    assert events.log[1] == ("changed", ["scrutiny.yaml"])
+
+
+def test_a_paper_arriving_for_a_meeting_that_does_not_load_brings_a_rebuild(
+    meeting, fake_converter
+):
+    budget = meeting.parent / "papers" / "budget.pdf"
+    budget.unlink()  # a normal item's paper missing: the meeting does not load
+    events = Recorder()
+    arrive = lambda: kit.pdf(budget, 3)  # noqa: E731
+    polls = []
+    w = watcher(meeting, events, nothing, arrive)
+    w.run(stop=lambda: polls.append(1) or len(polls) > 20, max_builds=2)
+    assert events.kinds() == ["failed", "changed", "built"]
+    assert events.log[1] == ("changed", ["budget.pdf"])
+
+
+def test_a_forward_plan_that_does_not_load_is_watched_until_it_does(
+    tmp_path, monkeypatch, fake_converter
+):
+    table = "  - title: Forward plan\n    papers:\n      - forward_plan: ../plan/plan.yaml\n"
+    plan = tmp_path / "plan" / "plan.yaml"
+    plan.parent.mkdir()
+    good = "portfolio: Regeneration\nentries:\n  - {reference: R1, subject: Housing}\n"
+    plan.write_text(good.replace("subject", "subjct"))
+    meeting = meeting_beside(tmp_path, table)
+    monkeypatch.chdir(tmp_path)
+    events = Recorder()
+    fix = lambda: plan.write_text(good)  # noqa: E731
+    polls = []
+    w = watcher(meeting, events, nothing, fix)
+    w.run(stop=lambda: polls.append(1) or len(polls) > 20, max_builds=2)
+    assert events.kinds() == ["failed", "changed", "built"]
+    assert events.log[1] == ("changed", ["plan.yaml"])
+
+
+def test_a_meeting_that_is_not_yaml_watches_its_folder_but_not_the_build_output(
+    meeting, fake_converter
+):
+    text = meeting.read_text()
+    api.build(meeting, api.BuildOptions(cache_dir=None, wait=0))
+    meeting.write_text(text.replace("date: 2022-05-11", "date: [2022"))
+    w = watcher(meeting, Recorder())
+    w._refresh(None)
+    watched = {p.relative_to(meeting.parent).as_posix() for p in w.watched.paths()}
+    assert {"meeting.yaml", "committee.yaml", "papers/budget.pdf"} <= watched
+    assert "templates/agenda.docx" in watched
+    assert not any(name.startswith("build/") for name in watched), watched
+    assert w.state == snapshot(w.watched.paths())
+
+
+def test_a_watch_cycle_reads_the_forward_plan_once(meeting, fake_converter, monkeypatch):
+    from packbuilder.forwardplan import load as plan_load
+
+    plan = meeting.parent / "forward-plan" / "plan.yaml"
+    plan.parent.mkdir()
+    plan.write_text("portfolio: Regeneration\nentries:\n  - {reference: R1, subject: Housing}\n")
+    kit.write_meeting(
+        meeting.parent,
+        ITEMS + "  - title: Forward plan\n    papers:\n      - forward_plan: "
+        "forward-plan/plan.yaml\n",
+    )
+    loads = []
+    original = plan_load._finish
+    monkeypatch.setattr(
+        plan_load, "_finish", lambda path, *rest: loads.append(path) or original(path, *rest)
+    )
+    w = watcher(meeting, Recorder())
+    w.build()
+    assert len(loads) == 1, "built and the files to watch found: the plan read once"
+    assert plan in w.watched.files

@@ -24,8 +24,17 @@ from .assemble import write_pack
 from .changes import Changes, compare_manifests
 from .convert import DEFAULT_TIMEOUT, ConversionCache, ConversionStats, Converter
 from .definition import load_meeting
-from .documents import PaperWarning, check_papers, paper_warnings, prepare_documents
-from .exceptions import InputError
+from .documents import (
+    PaperWarning,
+    check_papers,
+    iter_documents,
+    load_plans,
+    paper_warnings,
+    plans_read,
+    prepare_documents,
+)
+from .exceptions import InputError, PackbuilderError, SeveralErrors
+from .forwardplan.model import Plan
 from .frontsheet import build_front_sheet
 from .lock import DEFAULT_WAIT
 from .manifest import (
@@ -37,10 +46,11 @@ from .manifest import (
     sha256_file,
     write_manifest,
 )
-from .model import ItemStatus, Meeting
+from .model import ForwardPlanSource, ItemStatus, Meeting, ReportSource
 from .outputs import MANIFEST, staged_output
 from .packplan import build_pack_spec
 from .render import render_agenda
+from .render.docx import open_template
 from .rendercache import RenderCache, RenderStats
 from .session import BuildSession, SessionStats
 from .status import MeetingStatus, meeting_status, pack_state
@@ -83,6 +93,7 @@ class BuildResult:
     renders: RenderStats = field(default_factory=RenderStats)
     warnings: list[PaperWarning] = field(default_factory=list)
     session: SessionStats | None = None  # what was parsed or reused, with options.session
+    plans: dict[Path, Plan] = field(default_factory=dict)  # the forward plans read, by path
 
 
 def default_output_dir(meeting_path: Path) -> Path:
@@ -91,18 +102,54 @@ def default_output_dir(meeting_path: Path) -> Path:
 
 
 def check(meeting_path: Path | str, warnings: list[PaperWarning] | None = None) -> Meeting:
-    """Validate a meeting definition and its paper files without building.
+    """Validate a meeting, its papers, forward plans and templates without building.
 
     Opens every PDF paper and checks its page selection against its real
-    length, and checks every Word paper is a real .docx; LibreOffice is not
-    started. Raises the problems found. Papers that had to be repaired to be
-    read are added to ``warnings``, if given.
+    length, and checks every Word paper is a real .docx; loads every forward
+    plan the meeting's tables are made from; opens every template the build
+    would fill (each cover report's and forward-plan table's, and the
+    agenda's). LibreOffice is not started. Raises the problems found, all at
+    once. Papers that had to be repaired to be read are added to ``warnings``,
+    if given.
     """
     meeting = load_meeting(meeting_path)
-    papers = check_papers(meeting)
-    if warnings is not None:
-        warnings.extend(paper_warnings(papers))
+    found: list[PackbuilderError] = []
+    try:
+        papers = check_papers(meeting)
+    except PackbuilderError as exc:
+        found.append(exc)
+    else:
+        if warnings is not None:
+            warnings.extend(paper_warnings(papers))
+    try:
+        load_plans(meeting)
+    except PackbuilderError as exc:
+        found.append(exc)
+    for template, where in _templates(meeting).items():
+        try:
+            open_template(template, where=where)
+        except PackbuilderError as exc:
+            found.append(exc)
+    if len(found) == 1:
+        raise found[0]  # as the build says it ("2 papers cannot be used: ...")
+    if found:
+        errors = [
+            e for exc in found for e in (exc.errors if isinstance(exc, SeveralErrors) else [exc])
+        ]
+        raise SeveralErrors(errors)
     return meeting
+
+
+def _templates(meeting: Meeting) -> dict[Path, str | None]:
+    """Every template a build of ``meeting`` fills, each once, with where it is first used
+    (in the order the build fills them: the papers', then the agenda)."""
+    templates: dict[Path, str | None] = {}
+    for _key, _item, document in iter_documents(meeting):
+        source = document.source
+        if isinstance(source, ReportSource | ForwardPlanSource):
+            templates.setdefault(source.template, str(document.origin))
+    templates.setdefault(meeting.committee.templates.agenda, None)
+    return templates
 
 
 # --- late papers: status, supplementary packs, what changed -------------------------------
@@ -123,9 +170,8 @@ def status(
     meeting = load_meeting(meeting_path)
     folder = Path(output_dir or default_output_dir(meeting.path))
     base = meeting.path.parent
-    current = {
-        relative(path, base): sha256_file(path) for path in input_files(meeting) if path.is_file()
-    }
+    inputs = input_files(meeting, load_plans(meeting))
+    current = {relative(path, base): sha256_file(path) for path in inputs if path.is_file()}
     pack = pack_state(folder.as_posix(), read_manifest(folder / MANIFEST), current)
     return meeting_status(meeting, today, pack)
 
@@ -247,7 +293,7 @@ def build(meeting_path: Path | str, options: BuildOptions | None = None) -> Buil
             options.session.begin() if options.session is not None else contextlib.nullcontext()
         )
         with rendercache.using(render_cache), session as session_build:
-            result, warnings = _build_into(
+            result, warnings, plans = _build_into(
                 meeting, staging, work, converter, previous, progress, kind=options.kind
             )
         shutil.rmtree(work, ignore_errors=True)
@@ -264,6 +310,7 @@ def build(meeting_path: Path | str, options: BuildOptions | None = None) -> Buil
         renders=render_cache.stats,
         warnings=warnings,
         session=session_build.stats if session_build is not None else None,
+        plans=plans,
     )
 
 
@@ -276,7 +323,7 @@ def _build_into(
     progress: Progress,
     *,
     kind: str = "Agenda",
-) -> tuple[dict[str, Any], list[PaperWarning]]:
+) -> tuple[dict[str, Any], list[PaperWarning], dict[Path, Plan]]:
     documents = prepare_documents(meeting, converter, work, progress)
     counts = [
         [
@@ -339,4 +386,4 @@ def _build_into(
         for w in warnings
     ]
     write_manifest(staging / MANIFEST, manifest)
-    return manifest, warnings
+    return manifest, warnings, plans_read(documents)

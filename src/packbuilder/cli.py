@@ -256,7 +256,8 @@ def check(reporter: Reporter, meeting: Path) -> None:
     Reports every problem in the YAML with its file, line and key, and opens
     every paper: a PDF that is missing, damaged or protected by a password, a
     page selection beyond a PDF's last page, a Word paper that is not a real
-    .docx. Does not start LibreOffice.
+    .docx. Loads every forward plan the meeting's tables are made from and
+    opens every template the build would fill. Does not start LibreOffice.
     """
     warnings: list[Any] = []
     loaded = api.check(meeting, warnings)

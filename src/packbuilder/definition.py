@@ -199,6 +199,12 @@ def _build_document(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key
     if values.get("forward_plan") is not None:
         if values["pages"] is not None:
             raise s.Invalid("'pages' only applies to a 'file' paper", "remove 'pages'")
+        if values.get("template") is not None:
+            raise s.Invalid(
+                "a forward-plan table's template is written under 'forward_plan:'",
+                "write 'forward_plan: {plan: ..., template: ...}', or leave it out to use "
+                "the committee's 'templates: forward_plan:'",
+            )
         source = values["forward_plan"]
         title = values["title"] or "Executive Forward Work Programme"
     elif values["file"] is not None:
@@ -358,17 +364,29 @@ def _build_meeting(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key:
 def _with_default_templates(
     item: AgendaItem, committee: Committee, problems: list[str]
 ) -> AgendaItem:
-    """Give report papers without their own template the committee's report template."""
+    """Give report papers and forward-plan tables without their own template the committee's.
+
+    A cover report uses ``templates: report:``, a forward-plan table
+    ``templates: forward_plan:`` (each found in ``templates/`` above the
+    committee file when the committee does not name it).
+    """
 
     def fill(document: Document) -> Document:
         source = document.source
-        if isinstance(source, ReportSource) and source.template is None:
-            source = replace(source, template=committee.templates.report)
+        if isinstance(source, ReportSource):
+            key, what = "report", "report"
+        elif isinstance(source, ForwardPlanSource):
+            key, what = "forward_plan", "forward plan"
+        else:
+            return document
+        if source.template is None:
+            source = replace(source, template=getattr(committee.templates, key))
             document = replace(document, source=source)
-        if isinstance(source, ReportSource) and not source.template.is_file():
+        if not source.template.is_file():
             problems.append(
-                f"{document.origin}: the report template {source.template} does not exist — "
-                "name an existing .docx under 'template:', or put report.docx in templates/"
+                f"{document.origin}: the {what} template {source.template} does not exist — "
+                f"name an existing .docx under 'template:' or under the committee's "
+                f"'templates: {key}:', or put {TEMPLATE_NAMES[key]} in templates/"
             )
         return document
 

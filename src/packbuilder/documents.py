@@ -19,7 +19,9 @@ from pypdf import PdfReader
 from . import render
 from .convert import Converter
 from .docxcheck import check_docx
-from .exceptions import InputError, PackbuilderError, SeveralErrors, location
+from .exceptions import DefinitionError, InputError, PackbuilderError, SeveralErrors, location
+from .forwardplan.load import load_plan
+from .forwardplan.model import Plan
 from .forwardplan.render import render_appendix
 from .model import AgendaItem, Document, FileSource, ForwardPlanSource, Meeting, ReportSource
 from .pagesel import PageSelectionError
@@ -39,6 +41,7 @@ class PreparedDocument:
     reader: PdfReader
     indices: list[int]
     word: Path | None = None  # the .docx converted to ``pdf``, if it was one
+    plan: Plan | None = None  # the forward plan a forward-plan table was made from
 
     @property
     def page_count(self) -> int:
@@ -51,6 +54,39 @@ def iter_documents(meeting: Meeting) -> Iterator[tuple[DocumentKey, AgendaItem, 
         for p, paper in enumerate(item.included_papers):
             for d, document in enumerate(paper.documents):
                 yield (i, p, d), item, document
+
+
+def load_plans(meeting: Meeting) -> dict[Path, Plan]:
+    """Every forward plan the pack's tables are made from, loaded once each, by path as written.
+
+    Raises :class:`~packbuilder.exceptions.DefinitionError` listing the problems of
+    every plan that does not load.
+    """
+    plans: dict[Path, Plan] = {}
+    failed: dict[Path, DefinitionError] = {}
+    for _key, _item, document in iter_documents(meeting):
+        source = document.source
+        if not isinstance(source, ForwardPlanSource) or source.plan in (plans.keys() | failed):
+            continue
+        try:
+            plans[source.plan] = load_plan(source.plan)
+        except DefinitionError as exc:
+            failed[source.plan] = exc
+    if len(failed) == 1:
+        raise next(iter(failed.values()))
+    if failed:
+        problems = [problem for exc in failed.values() for problem in exc.problems]
+        raise DefinitionError(problems, hint="correct the plans and run the command again")
+    return plans
+
+
+def plans_read(documents: dict[DocumentKey, PreparedDocument]) -> dict[Path, Plan]:
+    """The forward plans the prepared documents were made from, by path as written."""
+    return {
+        prepared.document.source.plan: prepared.plan
+        for prepared in documents.values()
+        if prepared.plan is not None and isinstance(prepared.document.source, ForwardPlanSource)
+    }
 
 
 def check_papers(meeting: Meeting) -> dict[DocumentKey, PreparedDocument]:
@@ -115,6 +151,7 @@ def prepare_documents(
     prepared = check_papers(meeting)
     word_files: dict[DocumentKey, Path] = {}
     names: dict[Path, str] = {}
+    plans: dict[Path, Plan] = {}  # each plan is read once, however many tables it makes
     reports = workdir / "reports"
     rendered = [e for e in entries if not isinstance(e[2].source, FileSource)]
     if rendered:
@@ -129,14 +166,16 @@ def prepare_documents(
         elif isinstance(source, ForwardPlanSource):
             reports.mkdir(parents=True, exist_ok=True)
             out = reports / f"item-{key[0] + 1:03d}-{key[1] + 1}-{key[2] + 1}-plan.docx"
-            render_appendix(
-                source.plan,
+            appendix = render_appendix(
+                plans.get(source.plan) or source.plan,
                 out,
                 as_of=source.as_of or meeting.published or meeting.date,
                 months=source.months,
                 heading=source.heading,
                 template=source.template,
+                where=str(document.origin),
             )
+            plans[source.plan] = appendix.plan
             word_files[key] = out
         elif isinstance(source, FileSource) and source.path.suffix.lower() == ".docx":
             word_files[key] = source.path
@@ -154,8 +193,14 @@ def prepare_documents(
             if pdf not in readers:
                 readers[pdf] = open_source_pdf(pdf, what=_display_name(document))
             reader = readers[pdf]
+            source = document.source
             prepared[key] = PreparedDocument(
-                document, pdf, reader, _select(document, reader), word=path
+                document,
+                pdf,
+                reader,
+                _select(document, reader),
+                word=path,
+                plan=plans.get(source.plan) if isinstance(source, ForwardPlanSource) else None,
             )
     return {key: prepared[key] for key, _item, _document in entries}
 

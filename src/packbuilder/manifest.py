@@ -12,17 +12,20 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .convert import docx_content_hash
-from .documents import DocumentKey, PreparedDocument
-from .forwardplan.load import load_plan
+from .documents import DocumentKey, PreparedDocument, plans_read
 from .frontsheet import FrontSheet
 from .layout import PageRange
 from .model import FileSource, ForwardPlanSource, Meeting, ReportSource
 from .session import file_sha256, sha256_file
+
+if TYPE_CHECKING:
+    from .forwardplan.model import Plan
 
 MANIFEST_VERSION = 1
 
@@ -52,8 +55,14 @@ def _range(pages: PageRange | None) -> dict[str, Any] | None:
     return {"first": pages.first, "last": pages.last, "text": str(pages)}
 
 
-def input_files(meeting: Meeting) -> list[Path]:
-    """Every file the build reads: definitions, templates, papers."""
+def input_files(meeting: Meeting, plans: Mapping[Path, Plan]) -> list[Path]:
+    """Every file the build reads: definitions, templates, papers, forward plans.
+
+    ``plans`` holds the forward plans the meeting's tables are made from, by
+    path as written (:func:`~packbuilder.documents.load_plans`, or what a
+    build read: :func:`~packbuilder.documents.plans_read`); each one's files
+    were read.
+    """
     files = [meeting.path]
     committee_origin = meeting.committee.origin
     if committee_origin and committee_origin.file != meeting.path:
@@ -68,21 +77,9 @@ def input_files(meeting: Meeting) -> list[Path]:
                 elif isinstance(source, ReportSource):
                     files.append(source.template)
                 elif isinstance(source, ForwardPlanSource):
-                    files += plan_files(source.plan)
-                    if source.template is not None:
-                        files.append(source.template)
+                    files += plans[source.plan].files
+                    files.append(source.template)
     return list(dict.fromkeys(files))
-
-
-def plan_files(plan_path: Path) -> list[Path]:
-    """The files a forward plan is read from: the plan, its entries' files, its template."""
-    plan = load_plan(plan_path)
-    files = [plan.path]
-    entry_files = {e.origin.file.resolve() for e in plan.entries if e.origin is not None}
-    files += sorted(path for path in entry_files if path.is_file())
-    if plan.settings.template is not None:
-        files.append(plan.settings.template)
-    return files
 
 
 def build_manifest(
@@ -164,7 +161,10 @@ def build_manifest(
         },
         "blank_pages": list(layout.blank_pages),
         "items": items,
-        "inputs": {relative(path, base): file_sha256(path) for path in input_files(meeting)},
+        "inputs": {
+            relative(path, base): file_sha256(path)
+            for path in input_files(meeting, plans_read(documents))
+        },
         "outputs": {name: sha256_file(path) for name, path in sorted(outputs.items())},
     }
 

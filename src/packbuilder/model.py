@@ -139,7 +139,8 @@ class ForwardPlanSource:
     """A forward-plan table generated from plan entries (see :mod:`packbuilder.forwardplan`).
 
     ``as_of`` None means the meeting's publication date (or, without one, its date);
-    ``months`` None means the plan's own window; ``template`` None the plan's template.
+    ``months`` None means the plan's own window. ``template`` None (only before the
+    meeting is loaded) means the committee's forward-plan template.
     """
 
     plan: Path

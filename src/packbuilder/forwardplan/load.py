@@ -17,6 +17,7 @@ column. Every problem is reported at once as a
 
 from __future__ import annotations
 
+import calendar
 import csv
 import datetime as dt
 import difflib
@@ -51,9 +52,30 @@ def parse_date(text: str) -> dt.date:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4}", text):
-        raise s.Invalid(f"'{text}' is not a real date", "dates are read day first: DD/MM/YYYY")
+    iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if iso:
+        year, month, day = (int(part) for part in iso.groups())
+        reason = _why_not_real(year, month, day)
+        raise s.Invalid(f"'{text}' is not a real date", f"{reason}; dates are written YYYY-MM-DD")
+    day_first = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+    if day_first:
+        day, month, year = (int(part) for part in day_first.groups())
+        reason = _why_not_real(year, month, day)
+        raise s.Invalid(
+            f"'{text}' is not a real date", f"{reason}; dates are read day first: DD/MM/YYYY"
+        )
     raise s.Invalid(f"'{text}' is not a date", "write dates as YYYY-MM-DD or DD/MM/YYYY")
+
+
+def _why_not_real(year: int, month: int, day: int) -> str:
+    """Why a year, month and day written in a date's form make no date."""
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    if year < dt.MINYEAR:
+        return f"there is no year {year}"
+    if day < 1:
+        return f"there is no day {day}"
+    return f"{calendar.month_name[month]} {year} has {calendar.monthrange(year, month)[1]} days"
 
 
 def key_from_text(text: str) -> str | None:
@@ -226,32 +248,43 @@ class _EntriesOrList(s.Type):
         return self.schema.convert(node, ctx, key)
 
 
+class _Reading:
+    """What loading a plan found: its problems, and the files and folders it read."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self.files: list[Path] = []
+        self.folders: list[Path] = []
+
+
 def load_plan(path: Path | str) -> Plan:
     """Load and validate a forward plan (file, folder or CSV); raise DefinitionError on problems."""
     path = Path(path)
-    problems: list[str] = []
+    read = _Reading()
     if path.is_dir():
+        read.folders.append(path)
         plan_file = next((path / n for n in PLAN_FILE_NAMES if (path / n).is_file()), None)
         if plan_file is None:
             settings = PlanSettings(origin=Origin(path))
-            entries = _load_folder(path, problems)
-            return _finish(path, settings, entries, problems)
+            entries = _load_folder(path, read)
+            return _finish(path, settings, entries, read)
         path = plan_file
+    read.files.append(path)
     if path.suffix.lower() == ".csv":
-        entries = _collect(lambda: load_csv(path), problems)
-        return _finish(path, PlanSettings(origin=Origin(path)), entries or [], problems)
+        entries = _collect(lambda: load_csv(path), read.problems)
+        return _finish(path, PlanSettings(origin=Origin(path)), entries or [], read)
     if path.suffix.lower() not in YAML_SUFFIXES:
         raise DefinitionError(
             [f"{path}: a forward plan is a .yaml or .csv file, or a folder of .yaml files"]
         )
-    values = _collect(lambda: s.load(path, _EntriesOrList(PLAN_FILE)), problems)
+    values = _collect(lambda: s.load(path, _EntriesOrList(PLAN_FILE)), read.problems)
     if values is None:
-        raise DefinitionError(problems)
+        raise DefinitionError(read.problems)
     settings = _settings(values, path)
-    entries = _with_portfolio(values.get("entries") or [], values.get("portfolio"), problems)
+    entries = _with_portfolio(values.get("entries") or [], values.get("portfolio"), read.problems)
     for included in values.get("include") or []:
-        entries += _load_included(included, problems)
-    return _finish(path, settings, entries, problems)
+        entries += _load_included(included, read)
+    return _finish(path, settings, entries, read)
 
 
 def _settings(values: dict[str, Any], path: Path) -> PlanSettings:
@@ -279,29 +312,33 @@ def _collect(load: Any, problems: list[str]) -> Any:
         return None
 
 
-def _load_folder(folder: Path, problems: list[str]) -> list[Entry]:
+def _load_folder(folder: Path, read: _Reading) -> list[Entry]:
+    if folder not in read.folders:
+        read.folders.append(folder)
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in YAML_SUFFIXES)
     if not files:
-        problems.append(f"{folder}: no .yaml files of forward plan entries in this folder")
+        read.problems.append(f"{folder}: no .yaml files of forward plan entries in this folder")
     entries: list[Entry] = []
     for file in files:
-        entries += _load_entries_file(file, problems)
+        entries += _load_entries_file(file, read)
     return entries
 
 
-def _load_included(path: Path, problems: list[str]) -> list[Entry]:
+def _load_included(path: Path, read: _Reading) -> list[Entry]:
     if path.is_dir():
-        return _load_folder(path, problems)
+        return _load_folder(path, read)
     if path.suffix.lower() == ".csv":
-        return _collect(lambda: load_csv(path), problems) or []
-    return _load_entries_file(path, problems)
+        read.files.append(path)
+        return _collect(lambda: load_csv(path), read.problems) or []
+    return _load_entries_file(path, read)
 
 
-def _load_entries_file(path: Path, problems: list[str]) -> list[Entry]:
-    values = _collect(lambda: s.load(path, _EntriesOrList(ENTRIES_FILE)), problems)
+def _load_entries_file(path: Path, read: _Reading) -> list[Entry]:
+    read.files.append(path)
+    values = _collect(lambda: s.load(path, _EntriesOrList(ENTRIES_FILE)), read.problems)
     if values is None:
         return []
-    return _with_portfolio(values.get("entries") or [], values.get("portfolio"), problems)
+    return _with_portfolio(values.get("entries") or [], values.get("portfolio"), read.problems)
 
 
 def _with_portfolio(entries: list[Entry], default: str | None, problems: list[str]) -> list[Entry]:
@@ -322,7 +359,8 @@ def _with_portfolio(entries: list[Entry], default: str | None, problems: list[st
     return result
 
 
-def _finish(path: Path, settings: PlanSettings, entries: list[Entry], problems: list[str]) -> Plan:
+def _finish(path: Path, settings: PlanSettings, entries: list[Entry], read: _Reading) -> Plan:
+    problems = read.problems
     seen: dict[str, Entry] = {}
     for entry in entries:
         first = seen.setdefault(entry.reference, entry)
@@ -333,7 +371,13 @@ def _finish(path: Path, settings: PlanSettings, entries: list[Entry], problems: 
             )
     if problems:
         raise DefinitionError(problems, hint="correct the plan and run the command again")
-    return Plan(path=path, settings=settings, entries=tuple(entries))
+    return Plan(
+        path=path,
+        settings=settings,
+        entries=tuple(entries),
+        files=tuple(dict.fromkeys(read.files)),
+        folders=tuple(dict.fromkeys(read.folders)),
+    )
 
 
 # --- CSV -----------------------------------------------------------------------------------------

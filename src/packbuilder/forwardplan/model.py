@@ -83,8 +83,15 @@ class PlanSettings:
 
 @dataclass(frozen=True)
 class Plan:
-    """A loaded forward plan: its settings and every entry, in the order written."""
+    """A loaded forward plan: its settings and every entry, in the order written.
+
+    ``files`` are the files it was read from (the plan, its entries files and
+    spreadsheets); ``folders`` the folders listed for entries files, where a
+    new file would add entries.
+    """
 
     path: Path
     settings: PlanSettings
     entries: tuple[Entry, ...]
+    files: tuple[Path, ...] = ()
+    folders: tuple[Path, ...] = ()

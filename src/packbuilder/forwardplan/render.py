@@ -26,6 +26,7 @@ autoescape and StrictUndefined, and its error messages) in one function,
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -126,9 +127,14 @@ def resolve_template(plan: Plan, template: Path | None = None) -> Path:
     return Path(chosen)
 
 
-def render_docx(template: Path, context: dict[str, Any], out: Path, *, title: str) -> None:
-    """Fill ``template`` with ``context`` into ``out``: the one place docxtpl is called."""
-    docx_render.fill_template(template, context, out, title=title, language="en-GB")
+def render_docx(
+    template: Path, context: dict[str, Any], out: Path, *, title: str, where: str | None = None
+) -> None:
+    """Fill ``template`` with ``context`` into ``out``: the one place docxtpl is called.
+
+    ``where`` is what a :class:`TemplateError` says the template was used for.
+    """
+    docx_render.fill_template(template, context, out, title=title, language="en-GB", where=where)
 
 
 def render_edition(
@@ -139,31 +145,53 @@ def render_edition(
     heading: str | None = None,
     standalone: bool = True,
     template: Path | None = None,
+    where: str | None = None,
 ) -> Path:
     """Render ``edition`` of ``plan`` to ``out_docx``; return the template used."""
     chosen = resolve_template(plan, template)
     context = edition_context(edition, plan.settings, heading=heading, standalone=standalone)
     title = f"{plan.settings.title} – {long_date(edition.as_of)}"
-    render_docx(chosen, context, out_docx, title=title)
+    render_docx(chosen, context, out_docx, title=title, where=where)
     return chosen
 
 
+@dataclass(frozen=True)
+class Appendix:
+    """A forward plan rendered as an agenda appendix: what was read to make it."""
+
+    plan: Plan
+    edition: Edition
+    template: Path
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """Every file read: the plan's files and the template."""
+        return (*self.plan.files, self.template)
+
+
 def render_appendix(
-    plan_path: Path | str,
+    plan: Plan | Path | str,
     out_docx: Path,
     *,
     as_of: dt.date,
     months: int | None = None,
     heading: str = "APPENDIX A",
     template: Path | None = None,
-) -> Edition:
+    where: str | None = None,
+) -> Appendix:
     """Render the forward plan as an agenda appendix (no title block, no page numbers).
 
-    ``as_of`` is the pack's publication date; ``months`` defaults to the
-    plan's. Returns the edition (its entries and window) for the caller's
-    records. The .docx still has to be converted to PDF.
+    ``plan`` is the plan, or its path to load it from. ``as_of`` is the pack's
+    publication date; ``months`` defaults to the plan's; ``template`` to the
+    plan's (see :func:`resolve_template`); ``where`` is the table's place in the
+    meeting file, for messages. Returns the plan, the edition (its entries and
+    window) and the template, for the caller's records. The .docx still has to
+    be converted to PDF.
     """
-    plan = load_plan(plan_path)
+    if not isinstance(plan, Plan):
+        plan = load_plan(plan)
     edition = build_edition(plan, as_of, months)
-    render_edition(plan, edition, out_docx, heading=heading, standalone=False, template=template)
-    return edition
+    chosen = render_edition(
+        plan, edition, out_docx, heading=heading, standalone=False, template=template, where=where
+    )
+    return Appendix(plan, edition, chosen)
