@@ -160,7 +160,6 @@ def test_agenda_context_of_the_reference(reference_meeting):
 def test_withdrawn_and_to_follow_items_print_their_status(reference_meeting):
     items = list(reference_meeting.items)
     items[4] = dataclasses.replace(items[4], status=ItemStatus.WITHDRAWN)
-    items[8] = dataclasses.replace(items[8], exempt_paragraph=3)
     meeting = dataclasses.replace(reference_meeting, items=tuple(items), revision=2)
     context = render.build_agenda_context(
         meeting, {"4": "3 - 10"}, kind="Supplementary Agenda", revised=True
@@ -170,7 +169,6 @@ def test_withdrawn_and_to_follow_items_print_their_status(reference_meeting):
         "3 - 10",
         "Withdrawn",
     ]
-    assert context["items"][8]["exempt_paragraph"] == 3
     assert context["pack"] == {"kind": "Supplementary Agenda", "revised": True, "revision": 2}
 
 

@@ -49,13 +49,14 @@ def _as_date(value: dt.datetime | None) -> dt.date | None:
 
 
 def _report_findings(findings: list[Finding], reporter: Reporter, *, strict_hint: bool) -> None:
-    if not findings or reporter.quiet:
+    """The legal checks' findings, as warnings: shown even with --quiet (cron mails them)."""
+    if not findings:
         return
-    lines = [f"warning: {len(findings)} finding(s) of the legal checks:"]
+    lines = [f"{len(findings)} finding(s) of the legal checks:"]
     lines += [f"  - {finding}" for finding in findings]
     if strict_hint:
         lines.append("  (published anyway; with --strict these fail the build with exit code 9)")
-    click.echo("\n".join(lines), err=True)
+    reporter.warning("\n".join(lines))
 
 
 @forward_plan.command("build")

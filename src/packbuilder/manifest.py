@@ -18,10 +18,12 @@ from typing import Any
 from . import __version__
 from .convert import docx_content_hash
 from .documents import DocumentKey, PreparedDocument
+from .exceptions import InputError
 from .forwardplan.load import load_plan
 from .frontsheet import FrontSheet
 from .layout import PageRange
 from .model import FileSource, ForwardPlanSource, Meeting, ReportSource
+from .outputs import MANIFEST
 from .session import file_sha256, sha256_file
 
 MANIFEST_VERSION = 1
@@ -183,3 +185,17 @@ def read_manifest(path: Path) -> dict[str, Any] | None:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+
+
+def load_manifest(path: Path | str) -> dict[str, Any]:
+    """A build's manifest, from its manifest.json or its output folder."""
+    path = Path(path)
+    file = path / MANIFEST if path.is_dir() else path
+    manifest = read_manifest(file)
+    if not isinstance(manifest, dict) or "items" not in manifest:
+        raise InputError(
+            f"{file} is not a packbuilder manifest" + ("" if file.exists() else " (not found)"),
+            hint="give the manifest.json of a build, or the build's output folder "
+            "(e.g. build/osb-2022-05-11)",
+        )
+    return manifest

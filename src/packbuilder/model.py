@@ -187,7 +187,6 @@ class AgendaItem:
     origin: Origin
     description: str | None = None
     status: ItemStatus = ItemStatus.NORMAL
-    exempt_paragraph: int | None = None
     papers: tuple[Paper, ...] = ()
     added: dt.date | None = None
     urgency_reason: str | None = None

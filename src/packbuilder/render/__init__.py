@@ -47,8 +47,7 @@ The agenda context (``templates/agenda.docx``)
     ``{{r item.pages_link }}``; a page range is a link to ``LINK_PREFIX`` plus
     the item number, which the assembler turns into a link to the item's first
     page, in the character style ``Hyperlink``),
-    ``status`` (``normal``, ``to-follow``, ``withdrawn``) and
-    ``exempt_paragraph`` (the Schedule 12A paragraph, or none);
+    and ``status`` (``normal``, ``to-follow``, ``withdrawn``);
 ``signatory``
     ``name``, ``title``;
 ``address``

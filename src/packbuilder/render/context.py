@@ -131,7 +131,6 @@ def _item_context(
         "pages": pages,
         "pages_link": link,
         "status": str(item.status),
-        "exempt_paragraph": item.exempt_paragraph,
     }
 
 
