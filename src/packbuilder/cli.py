@@ -17,6 +17,7 @@ import click
 
 from . import __version__, api
 from .convert import DEFAULT_TIMEOUT, default_cache_dir
+from .datefmt import weekday_date
 from .exceptions import ExitCode, PackbuilderError
 from .lock import DEFAULT_WAIT
 
@@ -262,7 +263,7 @@ def check(reporter: Reporter, meeting: Path) -> None:
     count = len(loaded.items)
     reporter.result(
         f"{meeting}: OK — {count} item{'s' if count != 1 else ''}, {with_papers} with papers, "
-        f"meeting on {loaded.date:%A %d %B %Y}."
+        f"meeting on {weekday_date(loaded.date)}."
     )
 
 

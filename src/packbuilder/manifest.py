@@ -141,7 +141,7 @@ def build_manifest(
                 "number": item.number,
                 "title": item.title,
                 "status": item.status.value,
-                "agenda_text": front.item_pages.get(item.number, _status_text(item.status.value)),
+                "agenda_text": front.item_pages.get(item.number, item.status.printed),
                 "pages": _range(item_layout.pages),
                 "file": item_files.get(item.number),
                 "papers": papers,
@@ -169,10 +169,6 @@ def build_manifest(
         "inputs": {relative(path, base): file_sha256(path) for path in input_files(meeting)},
         "outputs": {name: sha256_file(path) for name, path in sorted(outputs.items())},
     }
-
-
-def _status_text(status: str) -> str:
-    return {"to-follow": "To Follow", "withdrawn": "Withdrawn"}.get(status, "")
 
 
 def write_manifest(path: Path, manifest: dict[str, Any]) -> None:

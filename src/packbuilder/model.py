@@ -50,6 +50,11 @@ class ItemStatus(StrEnum):
     TO_FOLLOW = "to-follow"
     WITHDRAWN = "withdrawn"
 
+    @property
+    def printed(self) -> str:
+        """What the agenda prints in the page column instead of a range (empty if normal)."""
+        return {"to-follow": "To Follow", "withdrawn": "Withdrawn"}.get(self.value, "")
+
 
 class DayCounting(StrEnum):
     """How clear days are counted before a meeting."""
@@ -213,11 +218,6 @@ class Meeting:
     published: dt.date | None = None
     revision: int | None = None
     title: str | None = None
-
-    @property
-    def slug(self) -> str:
-        """The meeting's short name: its file name without extension."""
-        return self.path.stem
 
     @property
     def display_title(self) -> str:

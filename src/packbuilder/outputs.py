@@ -280,22 +280,3 @@ def staging_error(exc: OSError | OutputError, staging: Path, output_dir: Path) -
     if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
         error.hint = f"{error.hint or 'check the folder and the disk'}; {untouched}"
     return error
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write a single file atomically (temp file in the same folder, then rename)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-    except OSError as exc:
-        raise _describe_os_error(exc, path) from exc

@@ -88,8 +88,6 @@ from ..assemble.spec import LINK_PREFIX
 from .context import (
     REPORT_GROUP_FIELDS,
     REPORT_TEXT_FIELDS,
-    TO_FOLLOW,
-    WITHDRAWN,
     build_agenda_context,
     build_report_context,
     item_pages_text,
@@ -103,8 +101,6 @@ __all__ = [
     "LINK_STYLE",
     "REPORT_GROUP_FIELDS",
     "REPORT_TEXT_FIELDS",
-    "TO_FOLLOW",
-    "WITHDRAWN",
     "build_agenda_context",
     "build_report_context",
     "fill_template",
