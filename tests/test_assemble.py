@@ -37,6 +37,8 @@ from packbuilder.assemble import (
 )
 from packbuilder.pdfread import open_pdf
 
+from pdftools import qpdf_check
+
 pytestmark = pytest.mark.skipif(
     not (shutil.which("pdftotext") and shutil.which("qpdf")),
     reason="needs poppler-utils (pdftotext) and qpdf",
@@ -340,14 +342,6 @@ def built(sources: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) ->
 
 
 # ---------------------------------------------------------------------- helpers
-
-
-def qpdf_check(path: Path) -> None:
-    result = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output
-    assert "WARNING" not in output.upper(), output
-    assert "No syntax or stream encoding errors" in output, output
 
 
 def page_text(path: Path, number: int) -> str:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import textwrap
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from packbuilder.definition import load_meeting
-from packbuilder.exceptions import DefinitionError, PackbuilderError
+from packbuilder.exceptions import DefinitionError
 from packbuilder.model import FileSource, ItemStatus, Padding, ReportSource
 
 COMMITTEE = """\
@@ -198,45 +195,6 @@ def test_empty_and_folder_paths(tmp_path):
         load_meeting(empty)
     with pytest.raises(DefinitionError, match="is a folder"):
         load_meeting(tmp_path)
-
-
-yaml_scalars = st.one_of(
-    st.text(max_size=12), st.integers(), st.booleans(), st.none(), st.dates().map(str)
-)
-yaml_values = st.recursive(
-    yaml_scalars,
-    lambda children: (
-        st.lists(children, max_size=3)
-        | st.dictionaries(
-            st.sampled_from(["title", "items", "papers", "file", "pages", "date", "x"]),
-            children,
-            max_size=3,
-        )
-    ),
-    max_leaves=8,
-)
-
-
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(value=yaml_values)
-def test_fuzz_loader_raises_only_packbuilder_errors(tmp_path, value):
-    import yaml
-
-    path = write_meeting(tmp_path)
-    document = yaml.safe_load(path.read_text())
-    document["items"] = [value] if not isinstance(value, list) else value
-    path.write_text(yaml.safe_dump(document, allow_unicode=True))
-    with contextlib.suppress(PackbuilderError):
-        load_meeting(path)
-
-
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=st.text(max_size=80))
-def test_fuzz_raw_text_raises_only_packbuilder_errors(tmp_path, text):
-    path = tmp_path / "fuzz.yaml"
-    path.write_text(text, encoding="utf-8")
-    with contextlib.suppress(PackbuilderError):
-        load_meeting(path)
 
 
 def test_appendices_written_as_a_mapping_are_reported(tmp_path):

@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from packbuilder.layout import PageRange, SlotKind, layout_pack, membership_sentence
+from packbuilder.layout import PageRange, SlotKind, layout_pack
 from packbuilder.model import Padding
+from packbuilder.render.context import membership_sentence
 
 # The reference pack (Middlesbrough OSB, 11 May 2022): a 2-page front sheet; item 4 is a
 # 2-page cover report with a 5-page appendix; item 5 a 4-page paper; item 8 an 11-page

@@ -17,6 +17,7 @@ import os
 import pathlib
 import shutil
 import signal
+import stat
 import tempfile
 import time
 
@@ -420,3 +421,28 @@ def test_warnings_reach_the_clerk_even_with_quiet(tmp_path, monkeypatch, fake_co
     assert built.exit_code == 0 and built.output == warning, built.output
     manifest = json.loads((tmp_path / "build" / "meeting" / "manifest.json").read_text())
     assert [w["file"] for w in manifest["warnings"]] == ["papers/budget.pdf"]
+
+
+# --- what is published -----------------------------------------------------------------------
+
+
+def test_published_folder_is_readable_by_others(meeting, fake_converter):
+    """The staging folder is private while it is written; the published pack is not."""
+    old = os.umask(0o022)
+    try:
+        result = invoke("build", "meeting.yaml", "--no-cache")
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(meeting.stat().st_mode) == 0o755
+
+
+def test_a_supplement_never_replaces_a_main_pack(meeting, fake_converter):
+    """Even in a folder chosen with --output, a supplement may not replace the main agenda."""
+    out = meeting.parent / "published"
+    assert invoke("build", "meeting.yaml", "--no-cache", "-o", str(out)).exit_code == 0
+    before = kit.snapshot(out)
+    result = invoke("supplement", "meeting.yaml", "--items", "2", "--no-cache", "-o", str(out))
+    fails_cleanly(
+        result, ExitCode.OUTPUT_ERROR, out, before, "holds the Agenda pack", "choose another folder"
+    )

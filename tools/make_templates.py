@@ -361,15 +361,6 @@ def build_agenda(path: Path) -> None:
     _cell_para(row.cells[0], "{{ item.number }}.", "Item Number")
     _cell_para(row.cells[1], "{{ item.title }}", "Item Title")
     _loop(row.cells[1], "item.description", "Item Description", var="para")
-    _para(row.cells[1], "{%p if item.exempt_paragraph %}", "Item Description")
-    _para(
-        row.cells[1],
-        "Not for publication by virtue of paragraph {{ item.exempt_paragraph }} of Part 1 "
-        "of Schedule 12A of the Local Government Act 1972.",
-        "Item Description",
-        italic=True,
-    )
-    _para(row.cells[1], "{%p endif %}", "Item Description")
     _cell_para(row.cells[2], "{{r item.pages_link }}", "Item Pages")
     _cell_para(items.rows[2].cells[0], "{%tr endfor %}", "Table Text")
 

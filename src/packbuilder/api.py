@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import rendercache
+from . import rendercache, supplement_items
 from ._exec.soffice import OfficeServer
 from .assemble import write_pack
 from .changes import Changes, compare_manifests
@@ -41,12 +41,13 @@ from .manifest import (
     build_manifest,
     input_files,
     item_pdf_name,
+    load_manifest,
     read_manifest,
     relative,
     sha256_file,
     write_manifest,
 )
-from .model import ForwardPlanSource, ItemStatus, Meeting, ReportSource
+from .model import ForwardPlanSource, Meeting, ReportSource
 from .outputs import MANIFEST, staged_output
 from .packplan import build_pack_spec
 from .render import render_agenda
@@ -154,7 +155,7 @@ def _templates(meeting: Meeting) -> dict[Path, str | None]:
 
 # --- late papers: status, supplementary packs, what changed -------------------------------
 
-SUPPLEMENT_KIND = "Supplementary Agenda"
+SUPPLEMENT_KIND = supplement_items.SUPPLEMENT_KIND
 
 
 def default_supplement_dir(meeting_path: Path) -> Path:
@@ -204,71 +205,15 @@ def compare(old: Path | str, new: Path | str) -> Changes:
     return compare_manifests(load_manifest(old), load_manifest(new))
 
 
-def load_manifest(path: Path | str) -> dict[str, Any]:
-    """A build's manifest, from its manifest.json or its output folder."""
-    path = Path(path)
-    file = path / MANIFEST if path.is_dir() else path
-    manifest = read_manifest(file)
-    if not isinstance(manifest, dict) or "items" not in manifest:
-        raise InputError(
-            f"{file} is not a packbuilder manifest" + ("" if file.exists() else " (not found)"),
-            hint="give the manifest.json of a build, or the build's output folder "
-            "(e.g. build/osb-2022-05-11)",
-        )
-    return manifest
-
-
 def apply_options(meeting: Meeting, options: BuildOptions) -> Meeting:
     """The meeting as ``options`` ask to build it: chosen items, revision, publication date."""
     if options.items is not None:
-        meeting = select_items(meeting, options.items)
+        meeting = supplement_items.select_items(meeting, options.items)
     if options.revision is not None:
         meeting = replace(meeting, revision=options.revision)
     if options.published is not None:
         meeting = replace(meeting, published=options.published)
     return meeting
-
-
-def select_items(meeting: Meeting, numbers: Sequence[str]) -> Meeting:
-    """The meeting with only the items ``numbers`` (in agenda order, numbers kept).
-
-    Raises :class:`InputError` for an unknown number, an item still to follow
-    or withdrawn, or a choice in which no item has papers.
-    """
-    wanted = [str(n).strip() for n in numbers if str(n).strip()]
-    by_number = {item.number: item for item in meeting.items}
-    if not wanted:
-        raise InputError("no items chosen for the supplement", hint="name them, e.g. --items 3,8")
-    unknown = [n for n in wanted if n not in by_number]
-    if unknown:
-        raise InputError(
-            f"{meeting.path.name} has no item {', '.join(unknown)}",
-            hint=f"its items are numbered {', '.join(by_number)}",
-        )
-    chosen = [item for item in meeting.items if item.number in wanted]
-    for item in chosen:
-        if item.status is ItemStatus.TO_FOLLOW:
-            raise InputError(
-                f"item {item.number} ({item.title}) is still To Follow, so it has no papers "
-                "to put in a supplement",
-                where=str(item.origin),
-                hint="when the paper arrives, put its file in place, change the item's "
-                "'status: to-follow' to 'status: normal' and run the supplement again "
-                "('packbuilder status' lists what is still missing)",
-            )
-        if item.status is ItemStatus.WITHDRAWN:
-            raise InputError(
-                f"item {item.number} ({item.title}) is withdrawn",
-                where=str(item.origin),
-                hint="leave it out of --items; rebuild the main pack to show it as withdrawn",
-            )
-    if not any(item.included_papers for item in chosen):
-        raise InputError(
-            f"none of items {', '.join(item.number for item in chosen)} has papers, so a "
-            "supplement would be a front sheet alone",
-            hint="choose the items whose late papers have arrived",
-        )
-    return replace(meeting, items=tuple(chosen))
 
 
 def build(meeting_path: Path | str, options: BuildOptions | None = None) -> BuildResult:
@@ -278,7 +223,9 @@ def build(meeting_path: Path | str, options: BuildOptions | None = None) -> Buil
     progress = options.progress or (lambda message: None)
     meeting = apply_options(load_meeting(meeting_path), options)
     output_dir = Path(options.output_dir or default_output_dir(meeting.path))
-    with staged_output(output_dir, wait=options.wait, progress=progress) as staging:
+    with staged_output(
+        output_dir, kind=options.kind, wait=options.wait, progress=progress
+    ) as staging:
         previous = read_manifest(output_dir / MANIFEST)
         work = staging / ".work"
         converter = Converter(

@@ -15,11 +15,11 @@ whose fields changed).
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-_STATUS_WORDS = {"normal": "included", "to-follow": "To Follow", "withdrawn": "Withdrawn"}
+from .datefmt import date_or_text, weekday_date
+from .model import ItemStatus
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,8 @@ class Changes:
 
     def text(self) -> str:
         """The changes as a clerk pastes them into an email to members."""
-        head = f"Changes to the {self.kind.lower()} for {self.title}, {_long_date(self.date)}"
+        day = date_or_text(self.date, weekday_date)
+        head = f"Changes to the {self.kind.lower()} for {self.title}, {day}"
         if self.new_revision is not None and self.new_revision != self.old_revision:
             head += f" (revision {self.new_revision})"
         lines = [head + ":", ""]
@@ -278,7 +279,7 @@ def _fingerprint(paper: dict[str, Any]) -> list[tuple[Any, ...]]:
 def _ref(item: dict[str, Any]) -> ItemRef:
     pages = _pages(item)
     if not pages and item.get("status") in ("to-follow", "withdrawn"):
-        pages = _STATUS_WORDS[item["status"]]
+        pages = ItemStatus(item["status"]).printed
     return ItemRef(item["number"], item["title"], pages)
 
 
@@ -291,11 +292,3 @@ def _pages_phrase(pages: str) -> str:
     if not pages or not pages[0].isdigit():
         return pages
     return f"pages {pages}" if "-" in pages else f"page {pages}"
-
-
-def _long_date(iso: str) -> str:
-    try:
-        day = dt.date.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return f"{day:%A} {day.day} {day:%B %Y}"

@@ -17,6 +17,7 @@ import click
 
 from . import __version__, api
 from .convert import DEFAULT_TIMEOUT, default_cache_dir
+from .datefmt import weekday_date
 from .exceptions import ExitCode, PackbuilderError
 from .lock import DEFAULT_WAIT
 
@@ -239,11 +240,7 @@ def build(
     options = build_options_from(
         reporter, output, cache_dir, no_cache, timeout, wait, revision=revision
     )
-    result = api.build(meeting, options)
-    for warning in result.warnings:
-        reporter.warning(str(warning))
-    reporter.result(built_line(result))
-    report_changes(reporter, result)
+    report_build(reporter, api.build(meeting, options))
 
 
 @main.command()
@@ -267,18 +264,18 @@ def check(reporter: Reporter, meeting: Path) -> None:
     count = len(loaded.items)
     reporter.result(
         f"{meeting}: OK — {count} item{'s' if count != 1 else ''}, {with_papers} with papers, "
-        f"meeting on {loaded.date:%A %d %B %Y}."
+        f"meeting on {weekday_date(loaded.date)}."
     )
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
-
 from .cli_forward_plan import forward_plan  # noqa: E402
-from .cli_late import COMMANDS, built_line, report_changes  # noqa: E402
+from .cli_late import COMMANDS, report_build  # noqa: E402
 from .cli_watch import watch_command  # noqa: E402
 
 main.add_command(forward_plan)
 main.add_command(watch_command)
 for _command in COMMANDS:
     main.add_command(_command)
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -14,10 +14,11 @@ import click
 
 from .cli import Reporter, build_options, handle_errors
 from .convert import default_cache_dir
+from .datefmt import day_month_year
 from .exceptions import ChecksFailedError
 from .forwardplan.build import build_forward_plan, check_plan
 from .forwardplan.checks import Finding
-from .forwardplan.render import long_date
+from .forwardplan.model import MAX_MONTHS
 
 DEFAULT_OUTPUT = Path("build") / "forward-plan"
 
@@ -29,7 +30,7 @@ _as_of_option = click.option(
 )
 _months_option = click.option(
     "--months",
-    type=click.IntRange(min=1, max=24),
+    type=click.IntRange(min=1, max=MAX_MONTHS),
     help="How many months ahead the edition covers (default: the plan's months, else 4).",
 )
 
@@ -49,13 +50,14 @@ def _as_date(value: dt.datetime | None) -> dt.date | None:
 
 
 def _report_findings(findings: list[Finding], reporter: Reporter, *, strict_hint: bool) -> None:
-    if not findings or reporter.quiet:
+    """The legal checks' findings, as warnings: shown even with --quiet (cron mails them)."""
+    if not findings:
         return
-    lines = [f"warning: {len(findings)} finding(s) of the legal checks:"]
+    lines = [f"{len(findings)} finding(s) of the legal checks:"]
     lines += [f"  - {finding}" for finding in findings]
     if strict_hint:
         lines.append("  (published anyway; with --strict these fail the build with exit code 9)")
-    click.echo("\n".join(lines), err=True)
+    reporter.warning("\n".join(lines))
 
 
 @forward_plan.command("build")
@@ -105,7 +107,7 @@ def build_command(
     edition = result.edition
     reporter.result(
         f"Built {result.pdf} ({result.pages} pages): {len(edition.entries)} entries due "
-        f"{long_date(edition.window.start)} to {long_date(edition.window.end)}, "
+        f"{day_month_year(edition.window.start)} to {day_month_year(edition.window.end)}, "
         f"in {result.seconds:.1f} s."
     )
     reporter.result(result.changes.text())
@@ -129,7 +131,7 @@ def check_command(
     loaded, edition, findings = check_plan(plan, _as_date(as_of), months)
     keys = sum(1 for entry in edition.entries if entry.is_key)
     summary = (
-        f"{plan}: {len(loaded.entries)} entries; the edition of {long_date(edition.as_of)} "
+        f"{plan}: {len(loaded.entries)} entries; the edition of {day_month_year(edition.as_of)} "
         f"lists {len(edition.entries)} ({keys} key decisions) in {len(edition.groups)} "
         f"portfolio group{'s' if len(edition.groups) != 1 else ''}"
     )

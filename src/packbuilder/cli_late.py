@@ -36,6 +36,14 @@ def today() -> dt.date:
     return stamp.date() if stamp else dt.date.today()
 
 
+def report_build(reporter: Reporter, result: api.BuildResult, prefix: str = "") -> None:
+    """What every building command prints: warnings, the built line, what changed."""
+    for warning in result.warnings:
+        reporter.warning(str(warning))
+    reporter.result(prefix + built_line(result))
+    report_changes(reporter, result)
+
+
 def report_changes(reporter: Reporter, result: api.BuildResult) -> None:
     """After a rebuild, print what changed since the previous build, or that nothing did."""
     if result.previous_manifest is None:
@@ -165,9 +173,7 @@ def supplement_command(
         revision=revision,
         published=published.date() if published else today(),
     )
-    result = api.supplement(meeting, [n.strip() for n in items.split(",")], options)
-    reporter.result(built_line(result))
-    report_changes(reporter, result)
+    report_build(reporter, api.supplement(meeting, [n.strip() for n in items.split(",")], options))
 
 
 @click.command("diff")

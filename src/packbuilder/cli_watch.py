@@ -21,7 +21,7 @@ from .cli import (
     handle_errors,
     meeting_argument,
 )
-from .cli_late import built_line, report_changes
+from .cli_late import report_build
 from .exceptions import BuildInterrupted, PackbuilderError
 from .schema import display_path
 from .watch import DEFAULT_INTERVAL, Events, Watcher
@@ -46,10 +46,7 @@ def events_for(reporter: Reporter, meeting: Path) -> Events:
     """Print what the watcher reports: as ``build`` does, and errors as the CLI does."""
 
     def built(result: api.BuildResult) -> None:
-        for warning in result.warnings:
-            reporter.warning(str(warning))
-        reporter.result(f"[{_now()}] {built_line(result)}")
-        report_changes(reporter, result)
+        report_build(reporter, result, prefix=f"[{_now()}] ")
 
     def failed(error: PackbuilderError) -> None:
         click.echo(f"[{_now()}] error: {error}", err=True)

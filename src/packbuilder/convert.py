@@ -89,14 +89,6 @@ class ConversionCache:
             # A cache that cannot be written must not fail the build.
             return pdf
 
-    def clear(self) -> int:
-        """Delete every cached PDF; return how many there were."""
-        if self.root is None or not self.root.exists():
-            return 0
-        count = sum(1 for _ in self.root.glob("*.pdf"))
-        shutil.rmtree(self.root, ignore_errors=True)
-        return count
-
 
 @dataclass
 class ConversionStats:

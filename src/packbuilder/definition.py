@@ -15,6 +15,7 @@ import yaml
 
 from . import schema as s
 from .exceptions import DefinitionError
+from .forwardplan.model import MAX_MONTHS
 from .model import (
     AgendaItem,
     Committee,
@@ -235,7 +236,7 @@ FORWARD_PLAN = s.Struct(
         "plan": s.Field(s.FilePath(suffixes=(".yaml", ".yml", ".csv")), required=True),
         "heading": s.Field(s.Str(), default="APPENDIX A"),
         "as_of": s.Field(s.Date(), help="default: the meeting's publication date"),
-        "months": s.Field(s.Int(minimum=1, maximum=36)),
+        "months": s.Field(s.Int(minimum=1, maximum=MAX_MONTHS)),
         "template": s.Field(s.FilePath(suffixes=(".docx",))),
     },
     _skip_if_missing(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .exceptions import DocumentError, EncryptedDocumentError
+from .exceptions import DocumentError, EncryptedDocumentError, describe_error
 
 MAIN_PART = "word/document.xml"
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -69,15 +69,16 @@ def check_docx(path: Path, *, where: str | None = None) -> None:
     except DocumentError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
-        raise fail(f"is damaged and cannot be opened ({_describe(exc)})", FRESH_COPY_HINT) from None
+        reason = describe_error(exc)
+        raise fail(f"is damaged and cannot be opened ({reason})", FRESH_COPY_HINT) from None
     except (RuntimeError, NotImplementedError) as exc:  # encrypted or exotic zip entries
-        raise fail(f"cannot be opened ({_describe(exc)})", RESAVE_HINT) from None
+        raise fail(f"cannot be opened ({describe_error(exc)})", RESAVE_HINT) from None
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     try:
         etree.fromstring(xml, parser)
     except etree.XMLSyntaxError as exc:
         raise fail(
-            f"is damaged: its text ({MAIN_PART}) is not valid XML ({_describe(exc)})",
+            f"is damaged: its text ({MAIN_PART}) is not valid XML ({describe_error(exc)})",
             FRESH_COPY_HINT,
         ) from None
 
@@ -124,8 +125,3 @@ def _other_package(names: set[str], fail) -> DocumentError:  # type: ignore[no-u
         kind = "a zip file"
         hint = RESAVE_HINT
     return fail(f"is {kind}, not a Word document (it has no {MAIN_PART})", hint)
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text if len(text) <= 160 else text[:157] + "..."

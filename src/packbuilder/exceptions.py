@@ -50,6 +50,12 @@ class PackbuilderError(Exception):
         return text
 
 
+def describe_error(exc: BaseException) -> str:
+    """A caught exception as a short text for a message (its type when it says nothing)."""
+    text = str(exc).strip() or type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
 def location(file: Path | str | None, line: int | None = None, key: str | None = None) -> str:
     """Format a place in an input file as ``file:line (key)`` for messages."""
     text = str(file) if file is not None else "<input>"

@@ -163,15 +163,3 @@ def _lay_out_paper(
             raise ValueError("a document has at least one page")
     blanks = pager.pad_to_even() if padding is Padding.PAPER else ()
     return PaperLayout(PageRange(paper_first, pager.next_page - 1), tuple(document_ranges), blanks)
-
-
-def membership_sentence(prefix: str, members: Sequence[tuple[str, str | None]]) -> str:
-    """``Councillors M Saunders (Chair), T Mawston (Vice-Chair), A Bell and B Hubbard``.
-
-    Members keep the order they are listed in; roles follow names in brackets.
-    """
-    names = [f"{name} ({role})" if role else name for name, role in members]
-    if not names:
-        return ""
-    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return f"{prefix} {joined}".strip()

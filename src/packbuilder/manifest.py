@@ -19,9 +19,11 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .convert import docx_content_hash
 from .documents import DocumentKey, PreparedDocument, plans_read
+from .exceptions import InputError
 from .frontsheet import FrontSheet
 from .layout import PageRange
 from .model import FileSource, ForwardPlanSource, Meeting, ReportSource
+from .outputs import MANIFEST
 from .session import file_sha256, sha256_file
 
 if TYPE_CHECKING:
@@ -136,7 +138,7 @@ def build_manifest(
                 "number": item.number,
                 "title": item.title,
                 "status": item.status.value,
-                "agenda_text": front.item_pages.get(item.number, _status_text(item.status.value)),
+                "agenda_text": front.item_pages.get(item.number, item.status.printed),
                 "pages": _range(item_layout.pages),
                 "file": item_files.get(item.number),
                 "papers": papers,
@@ -169,10 +171,6 @@ def build_manifest(
     }
 
 
-def _status_text(status: str) -> str:
-    return {"to-follow": "To Follow", "withdrawn": "Withdrawn"}.get(status, "")
-
-
 def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
     path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
@@ -183,3 +181,17 @@ def read_manifest(path: Path) -> dict[str, Any] | None:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+
+
+def load_manifest(path: Path | str) -> dict[str, Any]:
+    """A build's manifest, from its manifest.json or its output folder."""
+    path = Path(path)
+    file = path / MANIFEST if path.is_dir() else path
+    manifest = read_manifest(file)
+    if not isinstance(manifest, dict) or "items" not in manifest:
+        raise InputError(
+            f"{file} is not a packbuilder manifest" + ("" if file.exists() else " (not found)"),
+            hint="give the manifest.json of a build, or the build's output folder "
+            "(e.g. build/osb-2022-05-11)",
+        )
+    return manifest

@@ -50,6 +50,11 @@ class ItemStatus(StrEnum):
     TO_FOLLOW = "to-follow"
     WITHDRAWN = "withdrawn"
 
+    @property
+    def printed(self) -> str:
+        """What the agenda prints in the page column instead of a range (empty if normal)."""
+        return {"to-follow": "To Follow", "withdrawn": "Withdrawn"}.get(self.value, "")
+
 
 class DayCounting(StrEnum):
     """How clear days are counted before a meeting."""
@@ -188,7 +193,6 @@ class AgendaItem:
     origin: Origin
     description: str | None = None
     status: ItemStatus = ItemStatus.NORMAL
-    exempt_paragraph: int | None = None
     papers: tuple[Paper, ...] = ()
     added: dt.date | None = None
     urgency_reason: str | None = None
@@ -215,11 +219,6 @@ class Meeting:
     published: dt.date | None = None
     revision: int | None = None
     title: str | None = None
-
-    @property
-    def slug(self) -> str:
-        """The meeting's short name: its file name without extension."""
-        return self.path.stem
 
     @property
     def display_title(self) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import shutil
 import signal
@@ -69,11 +70,13 @@ def recover(output_dir: Path) -> None:
             os.rename(olds[-1], output_dir)
 
 
-def check_output_dir(output_dir: Path, marker: str = MANIFEST) -> None:
+def check_output_dir(output_dir: Path, marker: str = MANIFEST, kind: str | None = None) -> None:
     """Refuse to replace a non-empty folder that packbuilder did not write.
 
     ``marker`` is the file every output folder of this kind holds (the pack's
-    ``manifest.json``, the forward plan's summary).
+    ``manifest.json``, the forward plan's summary). With ``kind``, a folder
+    holding another kind of pack (a main agenda where a supplement is being
+    built, or the reverse) is refused too.
     """
     if output_dir.exists() and not output_dir.is_dir():
         raise OutputError(
@@ -85,6 +88,22 @@ def check_output_dir(output_dir: Path, marker: str = MANIFEST) -> None:
             hint="packbuilder replaces its output folder as a whole; choose an empty or new "
             "folder with --output",
         )
+    if kind is not None and (output_dir / marker).is_file():
+        holds = _manifest_kind(output_dir / marker)
+        if holds is not None and holds != kind:
+            raise OutputError(
+                f"{output_dir} holds the {holds} pack; building the {kind} there would replace it",
+                hint="choose another folder with --output (each pack has a folder of its own)",
+            )
+
+
+def _manifest_kind(path: Path) -> str | None:
+    """The ``kind`` a manifest records (``Agenda``, ``Supplementary Agenda``), if readable."""
+    try:
+        kind = json.loads(path.read_text(encoding="utf-8")).get("kind")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return kind if isinstance(kind, str) else None
 
 
 @contextlib.contextmanager
@@ -92,6 +111,7 @@ def staged_output(
     output_dir: Path,
     *,
     marker: str = MANIFEST,
+    kind: str | None = None,
     wait: float = DEFAULT_WAIT,
     progress: Callable[[str], None] | None = None,
 ) -> Iterator[Path]:
@@ -104,7 +124,7 @@ def staged_output(
     """
     with build_lock(output_dir, wait=wait, progress=progress):
         recover(output_dir)
-        check_output_dir(output_dir, marker)
+        check_output_dir(output_dir, marker, kind)
         staging = make_staging_dir(output_dir)
         try:
             yield staging
@@ -142,13 +162,54 @@ def publish(staging: Path, output_dir: Path) -> None:
     in place; it is then reported as :class:`BuildInterrupted`, saying that the
     new outputs were published.
     """
+    _make_readable(staging)
+    _sync(staging)
     with _interrupts_held() as received:
         _swap(staging, output_dir)
+        _sync_folder(output_dir.parent)
     if received:
         raise BuildInterrupted(
             f"interrupted; the new outputs in {output_dir} had already been published "
             "and are complete"
         )
+
+
+def _make_readable(staging: Path) -> None:
+    """Give the staging folder the permissions a new folder gets (mkdtemp makes it 0700).
+
+    The published folder is read by others (a web server publishing the pack,
+    colleagues on a shared drive), so it must not stay private to its builder.
+    """
+    umask = os.umask(0)
+    os.umask(umask)
+    with contextlib.suppress(OSError):
+        os.chmod(staging, 0o777 & ~umask)
+
+
+def _sync(staging: Path) -> None:
+    """Flush every file and folder written to the disk before they are published.
+
+    Without it a power cut just after the swap could leave the published
+    folder holding empty files where the previous pack was.
+    """
+    for folder, _subfolders, files in os.walk(staging):
+        for name in files:
+            with contextlib.suppress(OSError):
+                fd = os.open(os.path.join(folder, name), os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        _sync_folder(Path(folder))
+
+
+def _sync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 @contextlib.contextmanager
@@ -219,22 +280,3 @@ def staging_error(exc: OSError | OutputError, staging: Path, output_dir: Path) -
     if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
         error.hint = f"{error.hint or 'check the folder and the disk'}; {untouched}"
     return error
-
-
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write a single file atomically (temp file in the same folder, then rename)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-    except OSError as exc:
-        raise _describe_os_error(exc, path) from exc

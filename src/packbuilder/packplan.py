@@ -8,6 +8,7 @@ it), where the agenda's links point and the document metadata.
 from __future__ import annotations
 
 from .assemble import Bookmark, PackMetadata, PackPage, PackSpec
+from .datefmt import day_month_year, weekday_date
 from .documents import DocumentKey, PreparedDocument
 from .frontsheet import FrontSheet
 from .layout import SlotKind
@@ -16,8 +17,7 @@ from .model import Meeting
 
 def pack_title(meeting: Meeting, kind: str = "Agenda") -> str:
     """The document title: ``Overview and Scrutiny Board, Wednesday 11 May 2022: Agenda``."""
-    day = f"{meeting.date:%A} {meeting.date.day} {meeting.date:%B %Y}"
-    return f"{meeting.display_title}, {day}: {kind}"
+    return f"{meeting.display_title}, {weekday_date(meeting.date)}: {kind}"
 
 
 def build_pack_spec(
@@ -65,8 +65,7 @@ def build_pack_spec(
 
     committee = meeting.committee
     subject = (
-        f"{kind} and reports for the meeting of {committee.name} "
-        f"on {meeting.date.day} {meeting.date:%B %Y}"
+        f"{kind} and reports for the meeting of {committee.name} on {day_month_year(meeting.date)}"
     )
     extra = {}
     if meeting.revision is not None:

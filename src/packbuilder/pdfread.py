@@ -19,11 +19,27 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
-from .exceptions import DocumentError, EncryptedDocumentError
+from .exceptions import DocumentError, EncryptedDocumentError, describe_error
 
 PDF_HEADER = b"%PDF-"
 HEADER_WINDOW = 1024
 """Readers accept the ``%PDF-`` header anywhere in the first kilobyte."""
+
+READ_ERRORS = (
+    PyPdfError,
+    ValueError,
+    TypeError,
+    KeyError,
+    AttributeError,
+    IndexError,
+    RecursionError,
+    OverflowError,
+    UnicodeError,
+    AssertionError,
+    OSError,
+    ZeroDivisionError,
+)
+"""What pypdf raises on a damaged file (it is not always a PdfReadError)."""
 
 DECRYPT_HINT = (
     "ask the author for an unprotected copy, or remove the password with: "
@@ -140,20 +156,9 @@ def open_pdf(path: Path, *, what: str | None = None, data: bytes | None = None) 
                 "install the 'cryptography' Python package, or ask for an unprotected copy",
                 EncryptedDocumentError,
             ) from None
-        except (
-            PyPdfError,
-            ValueError,
-            TypeError,
-            KeyError,
-            IndexError,
-            AttributeError,
-            RecursionError,
-            OverflowError,
-            UnicodeError,
-            AssertionError,
-            OSError,
-        ) as exc:
-            raise fail(f"is damaged and cannot be read ({_describe(exc)})", REPAIR_HINT) from None
+        except READ_ERRORS as exc:
+            reason = describe_error(exc)
+            raise fail(f"is damaged and cannot be read ({reason})", REPAIR_HINT) from None
     if count == 0:
         raise fail("has no pages", "check that the right file is named; export it again")
     reader.path = path
@@ -170,14 +175,9 @@ def _decrypt(reader: SourcePdf, fail) -> None:  # type: ignore[no-untyped-def]
         raise
     except (PyPdfError, ValueError, NotImplementedError, KeyError, TypeError) as exc:
         raise fail(
-            f"is encrypted in a way packbuilder cannot open ({_describe(exc)})",
+            f"is encrypted in a way packbuilder cannot open ({describe_error(exc)})",
             DECRYPT_HINT,
             EncryptedDocumentError,
         ) from None
     if not result:
         raise fail("is protected by a password", DECRYPT_HINT, EncryptedDocumentError)
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text if len(text) <= 160 else text[:157] + "..."

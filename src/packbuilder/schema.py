@@ -38,10 +38,11 @@ class Invalid(Exception):
         self.hint = hint
 
 
-def display_path(path: Path) -> str:
-    """``path`` relative to the current folder when it is below it, else as given."""
+def display_path(path: Path | str, base: Path | None = None) -> str:
+    """``path`` as messages show it: relative to ``base`` (default: the current folder)
+    when it is below it, else as given."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(path).resolve().relative_to((base or Path.cwd()).resolve()))
     except (ValueError, OSError):
         return str(path)
 

@@ -27,8 +27,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .datefmt import weekday_date
 from .dates import clear_days_between, is_working_day, latest_publication_date
 from .model import AgendaItem, DayCounting, FileSource, ForwardPlanSource, ItemStatus, Meeting
+from .schema import display_path
 
 
 @dataclass(frozen=True)
@@ -201,12 +203,13 @@ class MeetingStatus:
         if self.meets_deadline is False:
             if self.published is not None:
                 found.append(
-                    f"published on {_long(self.published)}, after the deadline of "
-                    f"{_long(self.deadline)} ({self.clear_days_at_publication} clear "
+                    f"published on {weekday_date(self.published)}, after the deadline of "
+                    f"{weekday_date(self.deadline)} ({self.clear_days_at_publication} clear "
                     f"{_day_word(self.counting)} before the meeting, {self.clear_days} needed)"
                 )
             else:
-                found.append(f"not published and the deadline ({_long(self.deadline)}) has passed")
+                deadline = weekday_date(self.deadline)
+                found.append(f"not published and the deadline ({deadline}) has passed")
         for item in self.late_items:
             if item.lacks_urgency:
                 found.append(
@@ -240,9 +243,9 @@ class MeetingStatus:
 
     def text(self) -> str:
         """The status as a clerk reads it."""
-        lines = [f"{self.title}, {_long(self.meeting_date)}", ""]
+        lines = [f"{self.title}, {weekday_date(self.meeting_date)}", ""]
         lines.append(
-            f"Deadline:   {_long(self.deadline)} ({self.clear_days} clear "
+            f"Deadline:   {weekday_date(self.deadline)} ({self.clear_days} clear "
             f"{_day_word(self.counting)} before the meeting){self._days_left()}"
         )
         lines.append(f"Published:  {self._published_line()}")
@@ -281,7 +284,7 @@ class MeetingStatus:
             lines.append(f"{len(problems)} problem(s) to fix:")
             lines += [f"  - {problem}" for problem in problems]
         elif self.meets_deadline is None:
-            lines.append(f"No problems yet: publish by {_long(self.deadline)}.")
+            lines.append(f"No problems yet: publish by {weekday_date(self.deadline)}.")
         else:
             lines.append(
                 "No problems: publication meets the deadline and no late item lacks "
@@ -310,7 +313,7 @@ class MeetingStatus:
         verdict = "meets the deadline" if self.meets_deadline else "MISSES the deadline"
         planned = " (planned)" if self.published > self.today else ""
         return (
-            f"{_long(self.published)}{planned}: {self.clear_days_at_publication} clear "
+            f"{weekday_date(self.published)}{planned}: {self.clear_days_at_publication} clear "
             f"{_day_word(self.counting)} before the meeting, {verdict}"
         )
 
@@ -362,7 +365,7 @@ def meeting_status(
             last -= dt.timedelta(days=1)
         notes.append(
             f"the deadline falls on a {'weekend' if deadline.weekday() >= 5 else 'bank holiday'}; "
-            f"the last working day before it is {_long(last)}"
+            f"the last working day before it is {weekday_date(last)}"
         )
     if today >= meeting.date:
         notes.append(
@@ -387,7 +390,7 @@ def meeting_status(
 
 def _late_because(item: AgendaItem, deadline: dt.date, today: dt.date) -> str | None:
     if item.added is not None and item.added > deadline:
-        return f"added on {_long(item.added)}, after the deadline"
+        return f"added on {weekday_date(item.added)}, after the deadline"
     if item.status is ItemStatus.TO_FOLLOW and today > deadline:
         return "still to follow after the deadline"
     return None
@@ -403,7 +406,7 @@ def _paper_states(item: AgendaItem, base: Path) -> tuple[PaperState, ...]:
                     PaperState(
                         item.number,
                         document.title,
-                        _shown(source.path, base),
+                        display_path(source.path, base),
                         source.path.is_file(),
                     )
                 )
@@ -412,7 +415,7 @@ def _paper_states(item: AgendaItem, base: Path) -> tuple[PaperState, ...]:
                     PaperState(
                         item.number,
                         document.title,
-                        _shown(source.plan, base),
+                        display_path(source.plan, base),
                         source.plan.is_file(),
                     )
                 )
@@ -421,19 +424,8 @@ def _paper_states(item: AgendaItem, base: Path) -> tuple[PaperState, ...]:
     return tuple(states)
 
 
-def _shown(path: Path, base: Path) -> str:
-    try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
-    except (ValueError, OSError):
-        return str(path)
-
-
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
-
-
-def _long(day: dt.date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 def _day_word(counting: DayCounting) -> str:

@@ -12,8 +12,8 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
+from ..pdfread import READ_ERRORS
 from .objects import ObjectWriter, resolve
-from .sources import READ_ERRORS
 from .spec import PackPage
 
 _Form = tuple[PdfReader, dict, list[Any]]

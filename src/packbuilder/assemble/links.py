@@ -17,8 +17,9 @@ from urllib.parse import unquote
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 
+from ..pdfread import READ_ERRORS
 from .objects import ObjectWriter, resolve
-from .sources import READ_ERRORS, PageMap, PerReader
+from .sources import PageMap, PerReader
 from .spec import LINK_PREFIX
 
 _LINK_SKIP = frozenset({"/A", "/Dest", "/P", "/Parent", "/StructParent", "/PA"})

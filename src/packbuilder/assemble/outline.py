@@ -12,8 +12,9 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject, NameObject, TextStringObject
 
+from ..pdfread import READ_ERRORS
 from .objects import ObjectWriter, Ref
-from .sources import READ_ERRORS, PageMap, PerReader
+from .sources import PageMap, PerReader
 from .spec import Bookmark
 
 _MAX_DEPTH = 50

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from pypdf.generic import IndirectObject, NameObject
 
+from ..pdfread import READ_ERRORS
 from .objects import Ref, resolve
 from .spec import Bookmark, PackPage
 from .stamp import BLANK_GEOMETRY, Geometry, page_geometry
@@ -24,28 +25,6 @@ from .stamp import BLANK_GEOMETRY, Geometry, page_geometry
 log = logging.getLogger(__package__)
 
 T = TypeVar("T")
-
-READ_ERRORS = (
-    PyPdfError,
-    ValueError,
-    TypeError,
-    KeyError,
-    AttributeError,
-    IndexError,
-    RecursionError,
-    OverflowError,
-    UnicodeError,
-    AssertionError,
-    OSError,
-    ZeroDivisionError,
-)
-"""What pypdf raises on a damaged file (it is not always a PdfReadError)."""
-
-
-def describe(exc: BaseException) -> str:
-    """An exception as a short text for a message."""
-    text = str(exc).strip() or type(exc).__name__
-    return text if len(text) <= 160 else text[:157] + "..."
 
 
 def source_name(reader: PdfReader) -> str:

@@ -14,17 +14,15 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.generic import NameObject
 
-from ..exceptions import DocumentError
-from ..pdfread import collect_pypdf_warnings
+from ..exceptions import DocumentError, describe_error
+from ..pdfread import READ_ERRORS, collect_pypdf_warnings
 from .forms import merge_forms
 from .links import LinkWriter
 from .objects import ObjectWriter, Ref, flate
 from .outline import OutlineWriter
 from .pages import PageCopier
 from .sources import (
-    READ_ERRORS,
     PageMap,
-    describe,
     note,
     page_tree,
     pdf_version,
@@ -57,7 +55,7 @@ class PackWriter:
             names = sorted({source_name(r) for r in self.readers})
             path = getattr(self.current, "path", None)
             raise DocumentError(
-                f"the papers cannot be assembled: {describe(exc)}",
+                f"the papers cannot be assembled: {describe_error(exc)}",
                 where=str(path) if path else None,
                 hint=f"one of these is damaged: {', '.join(names)}; open it in a PDF viewer "
                 "and save or print it to a new PDF, or repair it with: qpdf in.pdf repaired.pdf",
@@ -136,7 +134,7 @@ class PackWriter:
                 what = getattr(page.reader, "what", None)
                 of = f" of {what}" if what and what != str(path) else ""
                 raise DocumentError(
-                    f"page {page.index + 1}{of} cannot be copied ({describe(exc)})",
+                    f"page {page.index + 1}{of} cannot be copied ({describe_error(exc)})",
                     where=str(path) if path else None,
                     hint="open it in a PDF viewer and save or print it to a new PDF, or repair "
                     "it with: qpdf in.pdf repaired.pdf; then use the new file",

@@ -4,9 +4,11 @@ Everything is written into a staging folder beside the output folder, which
 replaces the output folder in one swap only when complete, under the same
 lock as pack builds (:func:`packbuilder.outputs.staged_output`); a build that
 fails leaves the previous edition as it was. Two builds from
-the same inputs give the same bytes: the edition's date and the PDF's dates
-come from ``--as-of``, the plan's ``as_of:``, or ``SOURCE_DATE_EPOCH``, and
-the PDF's identifiers and XMP metadata are derived from its content.
+the same inputs give the same bytes: the .docx is saved with fixed zip
+timestamps (as every rendered .docx is, :mod:`packbuilder.render.docx`), the
+edition's date and the PDF's dates come from ``--as-of``, the plan's
+``as_of:``, or ``SOURCE_DATE_EPOCH``, and the PDF's identifiers and XMP
+metadata are derived from its content.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ import os
 import re
 import shutil
 import time
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, ByteStringObject
 
 from ..convert import DEFAULT_TIMEOUT, ConversionCache, Converter
+from ..datefmt import day_month_year
 from ..exceptions import ChecksFailedError, InputError, OutputError
 from ..lock import DEFAULT_WAIT
 from ..outputs import staged_output
@@ -35,7 +37,7 @@ from .changes import ChangeList, compare, entry_summary, read_summary
 from .checks import Finding, check_edition
 from .load import load_plan
 from .model import Plan
-from .render import long_date, render_edition
+from .render import render_edition
 from .select import Edition, build_edition
 
 STEM = "forward-plan"
@@ -162,14 +164,13 @@ def _make_files(
     progress: Progress,
 ) -> tuple[Path, Path, int]:
     """Render the .docx and convert it to a reproducible PDF in ``stage``."""
-    progress(f"Rendering the edition of {long_date(edition.as_of)}")
+    progress(f"Rendering the edition of {day_month_year(edition.as_of)}")
     docx = stage / f"{STEM}.docx"
     render_edition(plan, edition, docx)
-    normalise_docx(docx, stamp)
     progress("Converting to PDF with LibreOffice")
     converter = Converter(stage / "work", ConversionCache(cache_dir), timeout=timeout)
     pdf = stage / f"{STEM}.pdf"
-    title = f"{plan.settings.title} – {long_date(edition.as_of)}"
+    title = f"{plan.settings.title} – {day_month_year(edition.as_of)}"
     pages = make_reproducible(converter.convert([docx])[docx], pdf, stamp, title=title)
     return docx, pdf, pages
 
@@ -242,20 +243,6 @@ def build_summary(
 
 
 # --- reproducible files ------------------------------------------------------------------
-
-
-def normalise_docx(path: Path, stamp: dt.datetime) -> None:
-    """Rewrite a .docx with fixed zip timestamps, so the same content gives the same bytes."""
-    when = (max(stamp.year, 1980), stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-    with zipfile.ZipFile(path) as source:
-        parts = [(info.filename, source.read(info)) for info in source.infolist()]
-    tmp = path.with_suffix(".tmp")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in parts:
-            info = zipfile.ZipInfo(name, date_time=when)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, data)
-    os.replace(tmp, path)
 
 
 def pdf_date(stamp: dt.datetime) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..datefmt import abbreviated_date
 from ..exceptions import InputError
 from .model import Entry
 
@@ -146,5 +147,5 @@ def _show(value: Any) -> str:
             day = dt.date.fromisoformat(value)
         except ValueError:
             return value
-        return f"{day.day} {day:%b %Y}"
+        return abbreviated_date(day)
     return str(value)

@@ -21,9 +21,9 @@ failed build.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
+from ..datefmt import abbreviated_date
 from ..dates import clear_days_between, latest_publication_date
 from ..model import DayCounting
 from .model import Entry, PlanSettings
@@ -52,11 +52,6 @@ class Finding:
         return asdict(self)
 
 
-def long_date(day: dt.date) -> str:
-    """``14 Jun 2022``."""
-    return f"{day.day} {day:%b %Y}"
-
-
 def check_notice(entry: Entry, counting: DayCounting) -> list[Finding]:
     """Reg 9(2)-11: was a key decision on the plan 28 clear days ahead, or excepted?"""
     if not entry.is_key or entry.due_date is None:
@@ -81,9 +76,10 @@ def check_notice(entry: Entry, counting: DayCounting) -> list[Finding]:
         _finding(
             entry,
             "reg9-notice",
-            f"key decision due {long_date(due)} was first published "
-            f"{long_date(entry.first_published)}, {days} {counting.value} clear days before; "
-            f"SI 2012/2089 reg 9 needs {NOTICE_CLEAR_DAYS} (publish by {long_date(latest)}) — "
+            f"key decision due {abbreviated_date(due)} was first published "
+            f"{abbreviated_date(entry.first_published)}, {days} {counting.value} clear days "
+            f"before; SI 2012/2089 reg 9 needs {NOTICE_CLEAR_DAYS} "
+            f"(publish by {abbreviated_date(latest)}) — "
             "move the date, or record a general exception (reg 10) or special urgency (reg 11)",
         )
     ]
@@ -99,8 +95,8 @@ def _check_general_exception(entry: Entry, due: dt.date, counting: DayCounting) 
         _finding(
             entry,
             "reg10-notice",
-            f"the general exception notice of {long_date(record.date)} leaves {days} "
-            f"{counting.value} clear days before the decision on {long_date(due)}; reg 10 "
+            f"the general exception notice of {abbreviated_date(record.date)} leaves {days} "
+            f"{counting.value} clear days before the decision on {abbreviated_date(due)}; reg 10 "
             f"needs {GENERAL_EXCEPTION_CLEAR_DAYS} — use special urgency (reg 11) instead",
         )
     ]
@@ -158,11 +154,6 @@ def check_edition(edition: Edition, settings: PlanSettings) -> list[Finding]:
     if any(entry.is_key for entry in edition.entries):
         findings += check_plan_contents(settings)
     return findings
-
-
-def check_entries(entries: Iterable[Entry], counting: DayCounting) -> list[Finding]:
-    """The per-entry findings for ``entries`` (without the plan-level ones)."""
-    return [f for entry in entries for f in check_contents(entry) + check_notice(entry, counting)]
 
 
 def _finding(entry: Entry, rule: str, message: str) -> Finding:

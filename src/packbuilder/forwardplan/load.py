@@ -31,7 +31,7 @@ import yaml
 from .. import schema as s
 from ..exceptions import DefinitionError
 from ..model import DayCounting, Origin
-from .model import Entry, Plan, PlanSettings, Record
+from .model import MAX_MONTHS, Entry, Plan, PlanSettings, Record
 
 YAML_SUFFIXES = (".yaml", ".yml")
 PLAN_FILE_NAMES = ("plan.yaml", "plan.yml")
@@ -218,7 +218,7 @@ SETTINGS_FIELDS = {
     "portfolios": s.Field(s.ListOf(s.Str()), help="the order of the portfolio groups"),
     "counting": s.Field(s.Choice([c.value for c in DayCounting]), default="calendar"),
     "template": s.Field(s.FilePath(suffixes=(".docx",))),
-    "months": s.Field(s.Int(minimum=1, maximum=24)),
+    "months": s.Field(s.Int(minimum=1, maximum=MAX_MONTHS)),
     "as_of": s.Field(DateText(), help="the edition's date, if not given on the command line"),
     "documents_address": s.Field(s.Str(), help="reg 9(1)(f): where documents can be had"),
     "documents_note": s.Field(s.Str(), help="reg 9(1)(g)-(h): other documents, how to ask"),

@@ -14,6 +14,8 @@ from pathlib import Path
 from ..model import DayCounting, Origin
 
 DEFAULT_MONTHS = 4
+MAX_MONTHS = 24
+"""The most months ahead an edition can cover (plan files, meetings and ``--months``)."""
 DEFAULT_TITLE = "Executive Forward Work Programme"
 DEFAULT_TEMPLATE_NAME = "forward-plan.docx"
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import render as docx_render
+from ..datefmt import abbreviated_date, day_month_year
 from ..definition import find_default_template
 from ..exceptions import TemplateError
 from .load import load_plan
@@ -38,16 +39,6 @@ from .model import DEFAULT_TEMPLATE_NAME, Entry, Plan, PlanSettings
 from .select import Edition, build_edition
 
 REPOSITORY_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
-
-
-def short_date(day: dt.date | None) -> str:
-    """``14 Jun 2022`` (as the programme prints due dates); empty for none."""
-    return f"{day.day} {day:%b %Y}" if day else ""
-
-
-def long_date(day: dt.date) -> str:
-    """``3 May 2022``."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def entry_context(entry: Entry) -> dict[str, str]:
@@ -59,7 +50,7 @@ def entry_context(entry: Entry) -> dict[str, str]:
         "subject": entry.subject,
         "description": entry.description or "",
         "decision_maker": entry.decision_maker or "",
-        "due": short_date(entry.due_date),
+        "due": abbreviated_date(entry.due_date) if entry.due_date else "",
         "key": " / ".join(labels),
         "key_reason": entry.key or "",
         "exemption": entry.likely_exemption or "",
@@ -90,10 +81,10 @@ def edition_context(
         council = f"{settings.body}: " if settings.body else ""
         context.update(
             title=settings.title,
-            subtitle=f"{council}published {long_date(edition.as_of)}, decisions due from "
-            f"{long_date(edition.window.start)} to {long_date(edition.window.end)}",
+            subtitle=f"{council}published {day_month_year(edition.as_of)}, decisions due from "
+            f"{day_month_year(edition.window.start)} to {day_month_year(edition.window.end)}",
             notes=_notes(settings),
-            footer=f"{settings.title}, {long_date(edition.as_of)}",
+            footer=f"{settings.title}, {day_month_year(edition.as_of)}",
             page_numbers=True,
         )
     return context
@@ -150,7 +141,7 @@ def render_edition(
     """Render ``edition`` of ``plan`` to ``out_docx``; return the template used."""
     chosen = resolve_template(plan, template)
     context = edition_context(edition, plan.settings, heading=heading, standalone=standalone)
-    title = f"{plan.settings.title} – {long_date(edition.as_of)}"
+    title = f"{plan.settings.title} – {day_month_year(edition.as_of)}"
     render_docx(chosen, context, out_docx, title=title, where=where)
     return chosen
 

@@ -47,8 +47,7 @@ The agenda context (``templates/agenda.docx``)
     ``{{r item.pages_link }}``; a page range is a link to ``LINK_PREFIX`` plus
     the item number, which the assembler turns into a link to the item's first
     page, in the character style ``Hyperlink``),
-    ``status`` (``normal``, ``to-follow``, ``withdrawn``) and
-    ``exempt_paragraph`` (the Schedule 12A paragraph, or none);
+    and ``status`` (``normal``, ``to-follow``, ``withdrawn``);
 ``signatory``
     ``name``, ``title``;
 ``address``
@@ -89,8 +88,6 @@ from ..assemble.spec import LINK_PREFIX
 from .context import (
     REPORT_GROUP_FIELDS,
     REPORT_TEXT_FIELDS,
-    TO_FOLLOW,
-    WITHDRAWN,
     build_agenda_context,
     build_report_context,
     item_pages_text,
@@ -104,8 +101,6 @@ __all__ = [
     "LINK_STYLE",
     "REPORT_GROUP_FIELDS",
     "REPORT_TEXT_FIELDS",
-    "TO_FOLLOW",
-    "WITHDRAWN",
     "build_agenda_context",
     "build_report_context",
     "fill_template",

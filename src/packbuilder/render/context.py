@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from docxtpl import RichText
 
 from ..assemble.spec import LINK_PREFIX
 from ..exceptions import InputError
-from ..layout import membership_sentence
 from ..model import AgendaItem, Document, ItemStatus, Meeting, ReportSource
 from .filters import long_date, ordinal_date, short_date
-
-TO_FOLLOW = "To Follow"
-WITHDRAWN = "Withdrawn"
 
 REPORT_TEXT_FIELDS = (
     "report_of",
@@ -64,13 +60,21 @@ def _committee_context(meeting: Meeting) -> dict[str, Any]:
     return {"name": committee.name, "members_prefix": committee.members_prefix}
 
 
+def membership_sentence(prefix: str, members: Sequence[tuple[str, str | None]]) -> str:
+    """``Councillors M Saunders (Chair), T Mawston (Vice-Chair), A Bell and B Hubbard``.
+
+    Members keep the order they are listed in; roles follow names in brackets.
+    """
+    names = [f"{name} ({role})" if role else name for name, role in members]
+    if not names:
+        return ""
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"{prefix} {joined}".strip()
+
+
 def item_pages_text(item: AgendaItem, item_pages: Mapping[str, str]) -> str:
     """What the agenda prints in an item's page column."""
-    if item.status is ItemStatus.WITHDRAWN:
-        return WITHDRAWN
-    if item.status is ItemStatus.TO_FOLLOW:
-        return TO_FOLLOW
-    return item_pages.get(item.number, "")
+    return item.status.printed or item_pages.get(item.number, "")
 
 
 def build_agenda_context(
@@ -131,7 +135,6 @@ def _item_context(
         "pages": pages,
         "pages_link": link,
         "status": str(item.status),
-        "exempt_paragraph": item.exempt_paragraph,
     }
 
 

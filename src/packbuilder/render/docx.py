@@ -7,10 +7,15 @@ session (:mod:`packbuilder.session`), a template is opened from the bytes the
 session read and hashed, and a template used as it is in its file (not the
 agenda with links) whose parts' digest an earlier build noted is not opened
 at all when its render is in the cache.
+
+Every .docx is saved with fixed zip timestamps (:data:`ZIP_TIMESTAMP`), so
+the same content gives the same bytes: the published ``agenda.docx``, the
+cover reports and the forward plan are reproducible.
 """
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Mapping
 from io import BytesIO
 from pathlib import Path
@@ -22,11 +27,11 @@ from docxtpl import DocxTemplate
 from .. import rendercache, session
 from ..exceptions import OutputError
 from ..model import AgendaItem, Document, Meeting
+from ..schema import display_path
 from .context import build_agenda_context, build_report_context
 from .errors import (
     OPEN_ERRORS,
     RENDER_ERRORS,
-    display,
     missing_template,
     open_error,
     render_error,
@@ -158,7 +163,7 @@ def _fetch_unopened(
         return False
     if not render_cache.fetch(key, out):
         return False
-    render_cache.stats.reused.append(display(template))
+    render_cache.stats.reused.append(display_path(template))
     build.stats.templates_reused.append(Path(template))
     return True
 
@@ -189,7 +194,7 @@ def _render(
     ``as_filed``: nothing was changed in ``tpl`` since it was opened, so its
     parts' digest is that of the template file (and is noted in the session).
     """
-    name = display(template)
+    name = display_path(template)
     render_cache = rendercache.active()
     build = session.active()
     if build is not None:
@@ -221,12 +226,32 @@ def _render(
             render_cache.store(key, out)
 
 
+ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
+"""The time every part of a saved .docx is stamped with in the zip (the earliest a zip
+can hold), so the same document gives the same bytes whenever it is saved."""
+
+
 def _save(tpl: DocxTemplate, out: Path) -> None:
+    """Save ``tpl`` to ``out`` reproducibly: the one place packbuilder writes a .docx."""
+    buffer = BytesIO()
+    tpl.save(buffer)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        tpl.save(str(out))
+        out.write_bytes(with_fixed_timestamps(buffer.getvalue()))
     except OSError as exc:
         raise OutputError(
             f"cannot write {out}: {exc.strerror or exc}",
             hint="check that the output folder exists, is writable and the disk is not full",
         ) from exc
+
+
+def with_fixed_timestamps(docx: bytes) -> bytes:
+    """The zip ``docx`` with every part stamped :data:`ZIP_TIMESTAMP`, otherwise the same."""
+    out = BytesIO()
+    with zipfile.ZipFile(BytesIO(docx)) as source, zipfile.ZipFile(out, "w") as target:
+        for part in source.infolist():
+            info = zipfile.ZipInfo(part.filename, date_time=ZIP_TIMESTAMP)
+            info.compress_type = part.compress_type
+            info.external_attr = part.external_attr
+            target.writestr(info, source.read(part))
+    return out.getvalue()

@@ -20,15 +20,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from ..exceptions import TemplateError
-
-
-def display(path: Path) -> str:
-    """A template's path as shown in messages: relative to the working folder if below it."""
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
+from ..schema import display_path
 
 # --- opening ------------------------------------------------------------------------------
 
@@ -52,7 +44,7 @@ _NOT_WORD_HINT = (
 def missing_template(template: Path, where: str | None) -> TemplateError:
     """The template file does not exist."""
     return TemplateError(
-        f"the template {display(template)} does not exist",
+        f"the template {display_path(template)} does not exist",
         hint="check the path, or run 'python tools/make_templates.py' to create the "
         "default templates in templates/",
         where=where,
@@ -61,7 +53,7 @@ def missing_template(template: Path, where: str | None) -> TemplateError:
 
 def open_error(template: Path, exc: BaseException, where: str | None) -> TemplateError:
     """The template could not be opened (``exc`` is one of :data:`OPEN_ERRORS`)."""
-    name = display(template)
+    name = display_path(template)
     if isinstance(exc, zipfile.BadZipFile | PackageNotFoundError | KeyError | EOFError):
         return TemplateError(
             f"{name} is not a Word document (.docx)", hint=_NOT_WORD_HINT, where=where
@@ -106,7 +98,7 @@ def render_error(
     template: Path, context: Mapping[str, Any], exc: BaseException, where: str | None
 ) -> TemplateError:
     """Filling in the template failed (``exc`` is one of :data:`RENDER_ERRORS`)."""
-    name = display(template)
+    name = display_path(template)
     if isinstance(exc, jinja2.UndefinedError):
         return _undefined_error(template, context, exc, where)
     if isinstance(exc, jinja2.TemplateSyntaxError):
@@ -212,7 +204,7 @@ def _resolve(context: Mapping[str, Any], dotted: str) -> Any:
 def _undefined_error(
     template: Path, context: Mapping[str, Any], exc: jinja2.UndefinedError, where: str | None
 ) -> TemplateError:
-    name_ = display(template)
+    name_ = display_path(template)
     message = exc.message or str(exc)
     top = _UNDEFINED_NAME.search(message)
     attr = _MISSING_ATTRIBUTE.search(message)

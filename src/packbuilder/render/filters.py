@@ -2,85 +2,28 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import jinja2
 
-_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
-def _ordinal_suffix(day: int) -> str:
-    if 11 <= day % 100 <= 13:
-        return "th"
-    return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
-
-
-def _date_text(value: Any, form: Callable[[dt.date], str]) -> str:
-    """``form`` of the date ``value``; empty for none; text that is not a date as is."""
-    if value is None or value == "":
-        return ""
-    day = _as_date(value)
-    if day is None:
-        return str(value)
-    return form(day)
-
-
-def _long(day: dt.date) -> str:
-    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def _ordinal(day: dt.date) -> str:
-    weekday, month = _DAYS[day.weekday()], _MONTHS[day.month - 1]
-    return f"{weekday} {day.day}{_ordinal_suffix(day.day)} {month}, {day.year}"
-
-
-def _short(day: dt.date) -> str:
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+from ..datefmt import date_or_text, day_month_year, ordinal_weekday_date, weekday_date
 
 
 def long_date(value: Any) -> str:
     """``Tuesday 3 May 2022``; empty for none; text that is not a date is returned as is."""
-    return _date_text(value, _long)
+    return date_or_text(value, weekday_date)
 
 
 def ordinal_date(value: Any) -> str:
     """``Wednesday 11th May, 2022`` (the agenda's date line)."""
-    return _date_text(value, _ordinal)
+    return date_or_text(value, ordinal_weekday_date)
 
 
 def short_date(value: Any) -> str:
     """``11 May 2022``."""
-    return _date_text(value, _short)
+    return date_or_text(value, day_month_year)
 
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
