@@ -147,9 +147,11 @@ def test_duplicate_item_numbers(tmp_path):
 @pytest.mark.parametrize(
     "date,fragment",
     [
-        ("2022-02-30", "'2022-02-30' is not a real date (day is out of range for month)"),
-        ("2022-13-01", "'2022-13-01' is not a real date"),
-        ("2023-02-29", "'2023-02-29' is not a real date"),
+        ("2022-02-30", "'2022-02-30' is not a real date — February 2022 has 28 days"),
+        ("2022-13-01", "'2022-13-01' is not a real date — there is no month 13"),
+        ("2023-02-29", "'2023-02-29' is not a real date — February 2023 has 28 days"),
+        ("2024-06-31", "'2024-06-31' is not a real date — June 2024 has 30 days"),
+        ("2022-05-00", "'2022-05-00' is not a real date — there is no day 0"),
         ("11/05/2022", "write dates as YYYY-MM-DD"),
         ("next Tuesday", "write dates as YYYY-MM-DD"),
     ],
@@ -160,16 +162,42 @@ def test_impossible_dates(tmp_path, date, fragment):
     fails(run("check", str(path)), ExitCode.INVALID_INPUT, "meeting.yaml:2 (date)", fragment)
 
 
+def test_a_misspelt_required_key_is_one_problem_not_two(tmp_path):
+    path = meeting(tmp_path)
+    path.write_text(path.read_text().replace("venue:", "venu:"))
+    output = fails(
+        run("check", str(path)),
+        ExitCode.INVALID_INPUT,
+        "1 problem",
+        "(venu): unknown key 'venu' in meeting — did you mean 'venue'?",
+    )
+    assert "missing 'venue'" not in output, "the suggestion already says what is missing"
+
+
+def test_a_tab_in_the_indentation_is_named_with_its_line(tmp_path):
+    path = meeting(tmp_path)
+    lines = path.read_text().splitlines(keepends=True)
+    tab_line = next(n for n, line in enumerate(lines, 1) if line.startswith("venue:")) + 1
+    lines.insert(tab_line - 1, "  \ttime: 6pm\n")  # a tab after spaces, under venue
+    path.write_text("".join(lines))
+    fails(
+        run("check", str(path)),
+        ExitCode.INVALID_INPUT,
+        f"meeting.yaml:{tab_line}",
+        f"line {tab_line} is indented with a tab: indent with spaces, not tabs",
+    )
+
+
 @pytest.mark.parametrize(
     "pages,fragment",
     [
         ("3-1", "the range '3-1' runs backwards; write it as '1-3'"),
         ("0", "pages are numbered from 1"),
         ("2-0", "pages are numbered from 1"),
-        ("1-3,,7", "'' is not a page or a range"),
-        ("one to three", "'one to three' is not a page or a range"),
-        ("'1.5'", "'1.5' is not a page or a range"),
-        ("'-2'", "'-2' is not a page or a range"),
+        ("1-3,,7", "'1-3,,7' has an empty entry between two commas; remove the extra comma"),
+        ("one to three", "'one to three' is not a page number or a range of pages"),
+        ("'1.5'", "'1.5' is not a page number or a range of pages"),
+        ("'-2'", "'-2' is not a page number or a range of pages"),
     ],
 )
 def test_malformed_page_selections(tmp_path, pages, fragment):

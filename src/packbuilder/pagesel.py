@@ -60,9 +60,11 @@ def parse_page_selection(text: str | int) -> PageSelection:
     for part in raw.split(","):
         match = _PART.match(part)
         if not match:
-            raise PageSelectionError(
-                f"'{part.strip()}' is not a page or a range; write pages like '1-3, 7' or '5-end'"
-            )
+            if not part.strip():
+                raise PageSelectionError(
+                    f"'{raw.strip()}' has an empty entry between two commas; remove the extra comma"
+                )
+            raise PageSelectionError(f"'{part.strip()}' is not a page number or a range of pages")
         start = int(match.group(1))
         end_text = match.group(2)
         end = None if end_text and end_text.lower() == "end" else int(end_text or start)

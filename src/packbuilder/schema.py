@@ -14,8 +14,10 @@ number and a boolean).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import difflib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -104,16 +106,34 @@ def compose_yaml(path: Path) -> yaml.Node | None:
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
         problem = exc.problem or exc.context or "syntax error"
         hint = "check the indentation and that text containing ': ' or '#' is in quotes"
-        lines = text.splitlines()
-        bad_line = lines[mark.line] if mark and mark.line < len(lines) else ""
-        indent = bad_line[: len(bad_line) - len(bad_line.lstrip())]
-        if "'\\t'" in problem or "\t" in indent:
+        tabbed = _tab_indented_line(text, mark.line if mark else None)
+        if tabbed is not None:
+            hint = (
+                f"line {tabbed} is indented with a tab: indent with spaces, not tabs "
+                "(YAML does not allow tabs for indentation)"
+            )
+        elif "'\\t'" in problem:
             hint = "indent with spaces, not tabs (YAML does not allow tabs for indentation)"
         raise DefinitionError([f"{where}: YAML syntax error: {problem}"], hint=hint) from None
     except yaml.YAMLError as exc:
         raise DefinitionError(
             [f"{path}: YAML error: {exc}"], hint="check the file is a plain YAML text file"
         ) from None
+
+
+def _tab_indented_line(text: str, error_line: int | None) -> int | None:
+    """The number of a line indented with a tab at or just before ``error_line`` (0-based).
+
+    The parser often notices a tab's damage a line or two after it.
+    """
+    if error_line is None:
+        return None
+    lines = text.splitlines()
+    for number in range(min(error_line, len(lines) - 1), max(-1, error_line - 4), -1):
+        line = lines[number]
+        if "\t" in line[: len(line) - len(line.lstrip())]:
+            return number + 1
+    return None
 
 
 _CONSTRUCTOR = yaml.SafeLoader("")
@@ -221,21 +241,31 @@ class Date(Type):
     def convert(self, node: yaml.Node, ctx: Context, key: str) -> dt.date:
         text = str(self._scalar(node).value).strip()
         try:
-            value = dt.date.fromisoformat(text)
+            return dt.date.fromisoformat(text)
         except ValueError:
-            try:
-                parsed = dt.datetime.strptime(text, "%Y-%m-%d")
-            except ValueError as exc:
-                if len(text.split("-")) == 3 and all(p.isdigit() for p in text.split("-")):
-                    raise Invalid(
-                        f"'{text}' is not a real date ({exc})",
-                        "check the day and the month; dates are written YYYY-MM-DD",
-                    ) from None
-                raise Invalid(
-                    f"'{text}' is not a date", "write dates as YYYY-MM-DD, e.g. 2022-05-11"
-                ) from None
-            value = parsed.date()
-        return value
+            pass
+        iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+        if iso is None:
+            raise Invalid(f"'{text}' is not a date", "write dates as YYYY-MM-DD, e.g. 2022-05-11")
+        year, month, day = (int(part) for part in iso.groups())
+        try:
+            return dt.date(year, month, day)  # 2022-5-3: a real date, loosely written
+        except ValueError:
+            reason = why_not_a_date(year, month, day)
+            raise Invalid(
+                f"'{text}' is not a real date", f"{reason}; dates are written YYYY-MM-DD"
+            ) from None
+
+
+def why_not_a_date(year: int, month: int, day: int) -> str:
+    """Why a year, month and day that make no date do not, in a clerk's words."""
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    if year < dt.MINYEAR:
+        return f"there is no year {year}"
+    if day < 1:
+        return f"there is no day {day}"
+    return f"{calendar.month_name[month]} {year} has {calendar.monthrange(year, month)[1]} days"
 
 
 class Choice(Type):
@@ -386,6 +416,7 @@ class Struct(Type):
     def _convert_mapping(self, node: yaml.MappingNode, ctx: Context, key: str) -> dict[str, Any]:
         values: dict[str, Any] = {}
         seen: set[str] = set()
+        suggested: set[str] = set()  # keys a misspelling was matched to: not also "missing"
         for key_node, value_node in node.value:
             name = str(key_node.value)
             child_key = f"{key}.{name}" if key else name
@@ -396,6 +427,7 @@ class Struct(Type):
             spec = self.fields.get(name)
             if spec is None:
                 close = difflib.get_close_matches(name, list(self.fields), n=1, cutoff=0.6)
+                suggested.update(close)
                 hint = (
                     f"did you mean '{close[0]}'?"
                     if close
@@ -416,12 +448,14 @@ class Struct(Type):
                 values[name] = MISSING
         for name, spec in self.fields.items():
             if spec.required and name not in values and name not in seen:
+                values[name] = MISSING
+                if name in suggested:
+                    continue
                 child_key = f"{key}.{name}" if key else name
                 hint = f"add '{name}:' with {spec.type.expected}"
                 if spec.help:
                     hint += f" ({spec.help})"
                 ctx.problems.add(node, child_key, f"{self.name} is missing '{name}'", hint)
-                values[name] = MISSING
         return values
 
 

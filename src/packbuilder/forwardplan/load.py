@@ -17,7 +17,6 @@ column. Every problem is reported at once as a
 
 from __future__ import annotations
 
-import calendar
 import csv
 import datetime as dt
 import difflib
@@ -55,27 +54,16 @@ def parse_date(text: str) -> dt.date:
     iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
     if iso:
         year, month, day = (int(part) for part in iso.groups())
-        reason = _why_not_real(year, month, day)
+        reason = s.why_not_a_date(year, month, day)
         raise s.Invalid(f"'{text}' is not a real date", f"{reason}; dates are written YYYY-MM-DD")
     day_first = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
     if day_first:
         day, month, year = (int(part) for part in day_first.groups())
-        reason = _why_not_real(year, month, day)
+        reason = s.why_not_a_date(year, month, day)
         raise s.Invalid(
             f"'{text}' is not a real date", f"{reason}; dates are read day first: DD/MM/YYYY"
         )
     raise s.Invalid(f"'{text}' is not a date", "write dates as YYYY-MM-DD or DD/MM/YYYY")
-
-
-def _why_not_real(year: int, month: int, day: int) -> str:
-    """Why a year, month and day written in a date's form make no date."""
-    if not 1 <= month <= 12:
-        return f"there is no month {month}"
-    if year < dt.MINYEAR:
-        return f"there is no year {year}"
-    if day < 1:
-        return f"there is no day {day}"
-    return f"{calendar.month_name[month]} {year} has {calendar.monthrange(year, month)[1]} days"
 
 
 def key_from_text(text: str) -> str | None:
