@@ -63,3 +63,15 @@ def test_missing_soffice_says_how_to_install(tmp_path):
     assert result.exit_code == 6, result.output
     assert "apt-get install libreoffice-writer-nogui" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_global_flags_may_follow_the_command(tmp_path):
+    path = write_meeting(tmp_path)
+    make_pdf(tmp_path / "paper.pdf", 3)
+    shutil.copytree(ROOT / "templates", tmp_path / "templates", dirs_exist_ok=True)
+    loud = run("check", str(path))
+    assert loud.exit_code == 0 and "OK" in loud.output, loud.output
+    for flag in ("--quiet", "-q"):
+        result = run("check", str(path), flag)
+        assert result.exit_code == 0, result.output
+        assert result.output == "", "quiet after the command is quiet too"

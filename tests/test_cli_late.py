@@ -210,3 +210,20 @@ def test_progress_only_at_a_terminal_or_when_asked(monkeypatch, quiet, verbose, 
         assert text.startswith("  [") and " s] Converting 1 Word document(s)" in text
     else:
         assert text == ""
+
+
+def test_supplement_items_may_be_a_range_in_agenda_order():
+    from packbuilder.supplement_items import _expand_ranges
+
+    numbers = ["1", "2", "3", "3a", "4", "5"]
+    assert _expand_ranges(["3-4"], numbers) == ["3", "3a", "4"]
+    assert _expand_ranges(["1", "2-3", "3"], numbers) == ["1", "2", "3"]
+    assert _expand_ranges(["3-12"], numbers) == ["3-12"], "an unknown end is reported as unknown"
+
+
+def test_supplement_refuses_a_backwards_range(tmp_path):
+    path = write_meeting(tmp_path, LATE_ITEMS)
+    result = run("supplement", str(path), "--items", "4-2", "--output", str(tmp_path / "s"))
+    assert result.exit_code == 3, result.output
+    assert "the range of items '4-2' runs backwards" in result.output
+    assert "write it as '2-4'" in result.output

@@ -516,3 +516,20 @@ def test_build_waits_for_a_build_of_the_same_folder(tmp_path):
     folder = tmp_path / "fwp"
     with build_lock(folder, wait=0), pytest.raises(BuildLockedError):
         build_forward_plan(EXAMPLE / "plan.yaml", folder, as_of=dt.date(2022, 5, 3), wait=0)
+
+
+def test_a_bad_setting_and_bad_entries_files_are_reported_together(tmp_path):
+    plan = write(tmp_path, "plan.yaml", "months: six\ninclude: [entries/]\n")
+    write(
+        tmp_path,
+        "entries/a.yaml",
+        """\
+        portfolio: Regeneration
+        entries:
+          - {reference: R1, subject: Housing, due_date: 2024-06-31}
+        """,
+    )
+    found = problems(plan)
+    assert len(found) == 2, found
+    assert "plan.yaml:1 (months): expected a whole number, found 'six'" in found[0]
+    assert "a.yaml:3 (entries[0].due_date): '2024-06-31' is not a real date" in found[1]

@@ -310,3 +310,20 @@ def test_report_given_as_text_or_a_list(tmp_path, report):
         "meeting.yaml:9 (items[0].papers[0]): 'report' should be the cover report's fields",
         "indented 'key: value' lines under 'report:'",
     )
+
+
+@pytest.mark.parametrize(
+    "language,hint",
+    [("English", "write 'en-GB'"), ("Cymraeg", "write 'cy-GB'"), ("en_GB", "such as en-GB")],
+)
+def test_a_language_that_is_not_a_tag_is_refused(tmp_path, language, hint):
+    path = meeting(tmp_path)
+    committee = path.parent / "committee.yaml"
+    committee.write_text(committee.read_text() + f"language: {language}\n")
+    fails(
+        run("check", str(path)),
+        ExitCode.INVALID_INPUT,
+        "committee.yaml:",
+        f"(language): '{language}' is not a language tag",
+        hint,
+    )

@@ -60,6 +60,11 @@ class Reporter:
         click.echo(f"warning: {message}", err=True)
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 page``, ``2 pages``: a count and its noun, for messages."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Run a command, turning packbuilder errors into a message and an exit code."""
 
@@ -114,7 +119,29 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-@click.group(epilog=EXIT_CODES_HELP, context_settings={"help_option_names": ["-h", "--help"]})
+GLOBAL_FLAGS = ("--debug", "-q", "--quiet", "-v", "--verbose")
+
+
+class PackbuilderGroup(click.Group):
+    """The top-level group: its flags may also be written after the command.
+
+    ``packbuilder build M --quiet`` is what a clerk writing a cron line types;
+    the flags are moved in front of the command rather than refused.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        end = args.index("--") if "--" in args else len(args)
+        command_at = next((i for i, arg in enumerate(args[:end]) if arg in self.commands), end)
+        moved = [arg for arg in args[command_at:end] if arg in GLOBAL_FLAGS]
+        kept = [arg for arg in args[command_at:end] if arg not in GLOBAL_FLAGS]
+        return super().parse_args(ctx, [*args[:command_at], *moved, *kept, *args[end:]])
+
+
+@click.group(
+    cls=PackbuilderGroup,
+    epilog=EXIT_CODES_HELP,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="packbuilder")
 @click.option("--debug", is_flag=True, help="Show the full traceback when something fails.")
 @click.option(
@@ -146,7 +173,8 @@ def meeting_argument(command: Callable[..., Any]) -> Callable[..., Any]:
 cache_dir_option = click.option(
     "--cache-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="The cache folder (default: $PACKBUILDER_CACHE_DIR, else ~/.cache/packbuilder).",
+    help="The cache folder (default: $PACKBUILDER_CACHE_DIR, else $XDG_CACHE_HOME/packbuilder, "
+    "else ~/.cache/packbuilder).",
 )
 
 

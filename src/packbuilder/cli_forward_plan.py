@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .cli import Reporter, build_options, handle_errors
+from .cli import Reporter, build_options, counted, handle_errors
 from .convert import default_cache_dir
 from .datefmt import day_month_year
 from .exceptions import ChecksFailedError
@@ -106,7 +106,8 @@ def build_command(
     )
     edition = result.edition
     reporter.result(
-        f"Built {result.pdf} ({result.pages} pages): {len(edition.entries)} entries due "
+        f"Built {result.pdf} ({counted(result.pages, 'page')}): "
+        f"{counted(len(edition.entries), 'entry', 'entries')} due "
         f"{day_month_year(edition.window.start)} to {day_month_year(edition.window.end)}, "
         f"in {result.seconds:.1f} s."
     )

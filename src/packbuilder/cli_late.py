@@ -20,6 +20,7 @@ from .cli import (
     build_options,
     build_options_from,
     cache_dir_option,
+    counted,
     handle_errors,
     meeting_argument,
 )
@@ -60,7 +61,7 @@ def built_line(result: api.BuildResult) -> str:
     stats, renders = result.conversions, result.renders
     revision = result.meeting.revision
     return (
-        f"Built {result.pack} ({result.pages} pages"
+        f"Built {result.pack} ({counted(result.pages, 'page')}"
         + (f", revision {revision}" if revision is not None else "")
         + f") in {result.seconds:.1f} s; converted {len(stats.converted)} document(s), "
         f"{len(stats.cached)} from cache; filled {len(renders.rendered)} template(s), "
@@ -130,7 +131,7 @@ def status_command(
 @click.option(
     "--items",
     required=True,
-    help="The item numbers to include, as on the agenda, e.g. 3,8.",
+    help="The item numbers to include, as on the agenda, e.g. 3,8 or 3-5.",
 )
 @build_options("build/<meeting>-supplement/")
 @click.option(

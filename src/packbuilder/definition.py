@@ -154,7 +154,7 @@ COMMITTEE = s.Struct(
         "templates": s.Field(TEMPLATES),
         "padding": s.Field(s.Choice([p.value for p in Padding]), default="paper"),
         "deadline": s.Field(DEADLINE),
-        "language": s.Field(s.Str(), default="en-GB"),
+        "language": s.Field(s.LanguageTag(), default="en-GB"),
     },
     _build_committee,
 )

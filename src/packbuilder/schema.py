@@ -268,6 +268,22 @@ def why_not_a_date(year: int, month: int, day: int) -> str:
     return f"{calendar.month_name[month]} {year} has {calendar.monthrange(year, month)[1]} days"
 
 
+class LanguageTag(Type):
+    """A language tag as PDF readers and screen readers expect it (BCP 47): en-GB, cy-GB."""
+
+    expected = "a language tag such as en-GB (English) or cy-GB (Welsh)"
+    _NAMES = {"english": "en-GB", "welsh": "cy-GB", "cymraeg": "cy-GB"}
+    _PATTERN = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+    def convert(self, node: yaml.Node, ctx: Context, key: str) -> str:
+        text = str(self._scalar(node).value).strip()
+        if self._PATTERN.fullmatch(text):
+            return text
+        named = self._NAMES.get(text.lower())
+        hint = f"write '{named}'" if named else f"write {self.expected}"
+        raise Invalid(f"'{text}' is not a language tag", hint)
+
+
 class Choice(Type):
     """One of a fixed set of words; suggests the nearest on a typo."""
 
@@ -459,8 +475,14 @@ class Struct(Type):
         return values
 
 
-def load(path: Path, schema: Type) -> Any:
-    """Read ``path`` and convert it with ``schema``; raise DefinitionError listing every problem."""
+def load(path: Path, schema: Type, problems_found: list[str] | None = None) -> Any:
+    """Read ``path`` and convert it with ``schema``; raise DefinitionError listing every problem.
+
+    With ``problems_found``, problems in the values are added to it instead, and
+    what did convert is returned (:data:`MISSING` in place of the rest), so that
+    a caller can go on to report the problems of the files this one names.
+    A file that is not YAML is still raised.
+    """
     node = compose_yaml(path)
     problems = Problems(path, [])
     ctx = Context(path, path.parent, problems)
@@ -471,7 +493,9 @@ def load(path: Path, schema: Type) -> Any:
     except Invalid as exc:
         problems.add(node, "", exc.message, exc.hint)
         value = MISSING
-    if problems.items:
+    if problems_found is not None:
+        problems_found.extend(problems.items)
+    elif problems.items:
         raise DefinitionError(problems.items)
     return value
 

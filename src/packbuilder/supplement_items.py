@@ -21,8 +21,8 @@ def select_items(meeting: Meeting, numbers: Sequence[str]) -> Meeting:
     Raises :class:`InputError` for an unknown number, an item still to follow
     or withdrawn, or a choice in which no item has papers.
     """
-    wanted = [str(n).strip() for n in numbers if str(n).strip()]
     by_number = {item.number: item for item in meeting.items}
+    wanted = _expand_ranges([str(n).strip() for n in numbers if str(n).strip()], list(by_number))
     if not wanted:
         raise InputError("no items chosen for the supplement", hint="name them, e.g. --items 3,8")
     unknown = [n for n in wanted if n not in by_number]
@@ -55,3 +55,23 @@ def select_items(meeting: Meeting, numbers: Sequence[str]) -> Meeting:
             hint="choose the items whose late papers have arrived",
         )
     return replace(meeting, items=tuple(chosen))
+
+
+def _expand_ranges(wanted: list[str], numbers: list[str]) -> list[str]:
+    """``wanted`` with each range such as ``3-5`` replaced by the items from 3 to 5 in
+    agenda order (a number that is itself an item's, such as ``5-1``, is kept as it is)."""
+    expanded: list[str] = []
+    for choice in wanted:
+        first, dash, last = choice.partition("-")
+        first, last = first.strip(), last.strip()
+        if choice in numbers or not dash or first not in numbers or last not in numbers:
+            expanded.append(choice)  # an unknown end is reported with the other unknowns
+            continue
+        start, end = numbers.index(first), numbers.index(last)
+        if start > end:
+            raise InputError(
+                f"the range of items '{choice}' runs backwards",
+                hint=f"write it as '{last}-{first}'",
+            )
+        expanded += numbers[start : end + 1]
+    return list(dict.fromkeys(expanded))

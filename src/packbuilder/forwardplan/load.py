@@ -265,9 +265,11 @@ def load_plan(path: Path | str) -> Plan:
         raise DefinitionError(
             [f"{path}: a forward plan is a .yaml or .csv file, or a folder of .yaml files"]
         )
-    values = _collect(lambda: s.load(path, _EntriesOrList(PLAN_FILE)), read.problems)
-    if values is None:
+    # Settings that do not convert are reported with the entries files' problems, all at once.
+    values = _collect(lambda: s.load(path, _EntriesOrList(PLAN_FILE), read.problems), read.problems)
+    if not isinstance(values, dict):
         raise DefinitionError(read.problems)
+    values = {key: value for key, value in values.items() if value is not s.MISSING}
     settings = _settings(values, path)
     entries = _with_portfolio(values.get("entries") or [], values.get("portfolio"), read.problems)
     for included in values.get("include") or []:
