@@ -165,3 +165,169 @@ def test_comparing_different_meetings_says_so():
     other["meeting"]["date"] = "2022-06-08"
     changes = compare_manifests(OLD, other)
     assert any("different meetings" in note for note in changes.notes)
+
+
+# --- the revision is a change -----------------------------------------------------------------
+
+
+def test_marking_a_pack_revised_is_a_change_even_when_nothing_else_is():
+    revised = copy.deepcopy(OLD)
+    revised["meeting"]["revision"] = 2
+    changes = compare_manifests(OLD, revised)
+    assert changes.changed and changes.revision_changed
+    lines = changes.text().splitlines()
+    assert lines[0].endswith("Wednesday 11 May 2022 (revision 2):")
+    assert lines[2] == "Now revision 2 (was not revised)."
+    assert "No changes" not in changes.text()
+    assert changes.as_dict()["changed"] is True
+
+
+def test_unmarking_a_revised_pack_and_a_new_revision_number_are_changes():
+    revised = copy.deepcopy(OLD)
+    revised["meeting"]["revision"] = 2
+    unmarked = compare_manifests(revised, OLD)
+    assert unmarked.changed
+    assert unmarked.text().splitlines()[0].endswith("Wednesday 11 May 2022:")  # not revised now
+    assert "No longer marked revised (was revision 2)." in unmarked.text()
+    third = copy.deepcopy(revised)
+    third["meeting"]["revision"] = 3
+    assert "Now revision 3 (was revision 2)." in compare_manifests(revised, third).text()
+
+
+def test_the_heading_names_the_revision_of_a_revised_pack_rebuilt():
+    """As the README says: the heading names the revision, also when it did not change."""
+    revised = copy.deepcopy(OLD)
+    revised["meeting"]["revision"] = 2
+    replaced = copy.deepcopy(revised)
+    replaced["items"][3]["papers"][0]["documents"][0]["sha256"] = "new"
+    changes = compare_manifests(revised, replaced)
+    assert not changes.revision_changed
+    text = changes.text()
+    assert text.splitlines()[0].endswith("(revision 2):")
+    assert "Now revision" not in text and "marked revised" not in text
+    assert not compare_manifests(revised, copy.deepcopy(revised)).changed
+
+
+# --- supplements: items leave the supplement, not the agenda -----------------------------------
+
+
+def supplement(*items: dict) -> dict[str, Any]:
+    made = manifest(list(items), 10)
+    made["kind"] = "Supplementary Agenda"
+    return made
+
+
+def test_an_item_left_out_of_a_rebuilt_supplement_is_removed_from_the_supplement():
+    item3 = item("3", "Minutes", papers=[paper("Minutes", "m", 3, 6)], span=(3, 6))
+    item5 = item("5", "Executive Member Update", papers=[paper("Update", "b", 7, 10)], span=(7, 10))
+    changes = compare_manifests(supplement(item3, item5), supplement(item3))
+    text = changes.text()
+    assert text.startswith("Changes to the supplementary agenda for Overview and Scrutiny Board")
+    assert "Items removed from the supplement:\n  - Item 5: Executive Member Update" in text
+    assert "from the agenda" not in text
+    added = compare_manifests(supplement(item3), supplement(item3, item5)).text()
+    assert "Items added to the supplement:\n  - Item 5: Executive Member Update" in added
+    assert changes.as_dict()["removed"][0]["number"] == "5"  # the JSON keys are the same
+
+
+def test_an_item_taken_off_the_agenda_is_removed_from_the_agenda():
+    new = copy.deepcopy(OLD)
+    del new["items"][0]
+    new["items"].append(item("11", "Urgent: Budget"))
+    text = compare_manifests(OLD, new).text()
+    assert "Items removed from the agenda:\n  - Item 1: Apologies for Absence" in text
+    assert "Items added to the agenda:\n  - Item 11: Urgent: Budget" in text
+
+
+# --- an appendix replaced is named --------------------------------------------------------------
+
+
+def report_paper(cover: str, appendix: str) -> dict[str, Any]:
+    """A cover report (pages 3 - 4) with a forward-plan table as Appendix A (pages 5 - 9)."""
+    return {
+        "title": "Forward plan cover report",
+        "pages": pages(3, 10),
+        "documents": [
+            {
+                "title": "Forward plan cover report",
+                "pages": pages(3, 4),
+                "report": True,
+                "sha256": cover,
+                "selected": [1, 2],
+            },
+            {
+                "title": "Appendix A - Executive Forward Work Programme",
+                "pages": pages(5, 9),
+                "report": True,
+                "sha256": appendix,
+                "selected": [1, 2, 3, 4, 5],
+            },
+        ],
+    }
+
+
+def with_report(cover: str, appendix: str) -> dict[str, Any]:
+    return manifest(
+        [item("6", "Executive Forward Work Programme", papers=[report_paper(cover, appendix)])], 10
+    )
+
+
+def test_a_changed_appendix_is_named_not_its_cover_report():
+    changes = compare_manifests(with_report("c", "a"), with_report("c", "a2"))
+    (replaced,) = changes.papers_replaced
+    assert replaced.line() == (
+        "Item 6: Appendix A - Executive Forward Work Programme "
+        "(appendix to Forward plan cover report, pages 5 - 9)"
+    )
+    assert "Papers replaced by a new version:\n  - Item 6: Appendix A - " in changes.text()
+    assert replaced.as_dict() == {
+        "item": "6",
+        "title": "Forward plan cover report",
+        "pages": "5 - 9",
+        "appendices": ["Appendix A - Executive Forward Work Programme"],
+        "paper_replaced": False,
+    }
+
+
+def test_a_changed_paper_and_appendix_are_both_named():
+    (replaced,) = compare_manifests(with_report("c", "a"), with_report("c2", "a2")).papers_replaced
+    assert replaced.line() == (
+        "Item 6: Forward plan cover report and its Appendix A - Executive Forward Work Programme "
+        "(pages 3 - 10)"
+    )
+    assert replaced.as_dict()["paper_replaced"] is True
+
+
+def test_a_changed_cover_report_alone_is_named_as_the_paper():
+    (replaced,) = compare_manifests(with_report("c", "a"), with_report("c2", "a")).papers_replaced
+    assert replaced.line() == "Item 6: Forward plan cover report (pages 3 - 10)"
+    assert "appendices" not in replaced.as_dict()
+
+
+def test_an_appendix_added_replaces_the_paper_as_a_whole():
+    new = with_report("c", "a")
+    documents = new["items"][0]["papers"][0]["documents"]
+    documents.append(dict(documents[1], title="Appendix B - Map", sha256="b"))
+    (replaced,) = compare_manifests(with_report("c", "a"), new).papers_replaced
+    assert replaced.line() == "Item 6: Forward plan cover report (pages 3 - 10)"
+
+
+def test_two_changed_appendices_are_named_with_their_pages():
+    def three(appendix_b: str) -> dict[str, Any]:
+        made = with_report("c", "a")
+        documents = made["items"][0]["papers"][0]["documents"]
+        documents[1]["sha256"] = appendix_b
+        documents.append(
+            {
+                "title": "Appendix B - Map",
+                "pages": {"first": 10, "last": 10, "text": "10"},
+                "sha256": appendix_b,
+            }
+        )
+        return made
+
+    (replaced,) = compare_manifests(three("b"), three("b2")).papers_replaced
+    assert replaced.line() == (
+        "Item 6: Appendix A - Executive Forward Work Programme and Appendix B - Map "
+        "(appendices to Forward plan cover report, pages 5 - 9, 10)"
+    )

@@ -9,8 +9,14 @@ into an email to members; :meth:`Changes.as_dict` is the same as JSON.
 Items are matched by number and title, then by title alone (an item that
 was renumbered), then by number alone (an item whose title was corrected).
 A paper is matched by its title within its item; it counts as replaced when
-any of its documents has a different hash (a new file, or a cover report
-whose fields changed).
+any of its documents has a different hash (a new file, a cover report whose
+fields changed, or a forward-plan table whose entries changed). When only
+its appendices changed, the summary names those appendices, not the paper.
+
+A change of revision (``--revision``) is a change too. When the new build is
+a supplementary agenda, items that differ are added to or removed from the
+supplement, not the agenda: an item left out of a supplement is still on the
+agenda.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from typing import Any
 
 from .datefmt import date_or_text, weekday_date
 from .model import ItemStatus
+from .supplement_items import SUPPLEMENT_KIND
 
 
 @dataclass(frozen=True)
@@ -42,20 +49,43 @@ class ItemRef:
 
 @dataclass(frozen=True)
 class PaperRef:
-    """A paper of an item."""
+    """A paper of an item.
+
+    For a paper replaced by a new version, ``appendices`` names the appendices
+    that changed and ``own`` says whether the paper's own document did too;
+    without ``appendices`` the paper as a whole was replaced. ``pages`` are the
+    paper's, or, when only appendices changed, theirs.
+    """
 
     item: str
     title: str
     pages: str = ""
+    appendices: tuple[str, ...] = ()
+    own: bool = True
 
     def line(self) -> str:
-        """``Item 5: Attendance of Executive Members (pages 11 - 14)``."""
-        text = f"Item {self.item}: {self.title}"
-        return f"{text} ({_pages_phrase(self.pages)})" if self.pages else text
+        """``Item 5: Attendance of Executive Members (pages 11 - 14)``, or for appendices
+        ``Item 4: Appendix A - Executive Forward Work Programme (appendix to Cover report,
+        pages 5 - 9)``."""
+        pages = _pages_phrase(self.pages)
+        if not self.appendices:
+            text = f"Item {self.item}: {self.title}"
+            return f"{text} ({pages})" if pages else text
+        named = _joined(self.appendices)
+        if self.own:
+            text = f"Item {self.item}: {self.title} and its {named}"
+            return f"{text} ({pages})" if pages else text
+        which = "appendix" if len(self.appendices) == 1 else "appendices"
+        where = f"{which} to {self.title}" + (f", {pages}" if pages else "")
+        return f"Item {self.item}: {named} ({where})"
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready."""
-        return {"item": self.item, "title": self.title, "pages": self.pages or None}
+        """JSON-ready; ``appendices`` and ``paper_replaced`` only when appendices changed."""
+        data: dict[str, Any] = {"item": self.item, "title": self.title, "pages": self.pages or None}
+        if self.appendices:
+            data["appendices"] = list(self.appendices)
+            data["paper_replaced"] = self.own
+        return data
 
 
 @dataclass(frozen=True)
@@ -102,10 +132,10 @@ class Changes:
     notes: list[str] = field(default_factory=list)
 
     _SECTIONS = (
-        ("added", "Items added"),
+        ("added", "Items added to the {pack}"),
         ("now_included", "Papers now included (previously To Follow)"),
         ("withdrawn", "Items withdrawn"),
-        ("removed", "Items removed from the agenda"),
+        ("removed", "Items removed from the {pack}"),
         ("now_to_follow", "Items now To Follow"),
         ("papers_replaced", "Papers replaced by a new version"),
         ("papers_added", "Papers added"),
@@ -114,10 +144,30 @@ class Changes:
 
     @property
     def changed(self) -> bool:
-        """True when anything a member would notice differs."""
+        """True when anything a member would notice differs (the revision marking too)."""
         lists = [getattr(self, name) for name, _ in self._SECTIONS]
         lists += [self.renumbered, self.retitled, self.moved]
-        return any(lists) or self.old_pages != self.new_pages
+        return any(lists) or self.old_pages != self.new_pages or self.revision_changed
+
+    @property
+    def revision_changed(self) -> bool:
+        """True when the pack was marked revised, unmarked, or given another revision number."""
+        return self.old_revision != self.new_revision
+
+    def revision_line(self) -> str:
+        """``Now revision 2 (was not revised).``; empty when the revision did not change."""
+        old, new = self.old_revision, self.new_revision
+        if old == new:
+            return ""
+        if new is None:
+            return f"No longer marked revised (was revision {old})."
+        was = "not revised" if old is None else f"revision {old}"
+        return f"Now revision {new} (was {was})."
+
+    def _heading(self, template: str) -> str:
+        """A section heading; items are added to or removed from the supplement when the
+        new build is a supplementary agenda (the agenda itself is not changed by that)."""
+        return template.format(pack="supplement" if self.kind == SUPPLEMENT_KIND else "agenda")
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: every list, the page counts and revisions."""
@@ -140,15 +190,17 @@ class Changes:
         """The changes as a clerk pastes them into an email to members."""
         day = date_or_text(self.date, weekday_date)
         head = f"Changes to the {self.kind.lower()} for {self.title}, {day}"
-        if self.new_revision is not None and self.new_revision != self.old_revision:
+        if self.new_revision is not None:
             head += f" (revision {self.new_revision})"
         lines = [head + ":", ""]
         if not self.changed:
             lines.append("No changes: both packs list the same items, papers and page numbers.")
+        if self.revision_changed:
+            lines += [self.revision_line(), ""]
         for name, heading in self._SECTIONS:
             entries = getattr(self, name)
             if entries:
-                lines.append(f"{heading}:")
+                lines.append(f"{self._heading(heading)}:")
                 lines += [f"  - {entry.line()}" for entry in entries]
                 lines.append("")
         if self.renumbered:
@@ -259,21 +311,47 @@ def _compare_item(before: dict[str, Any], after: dict[str, Any], changes: Change
     old_papers = {paper["title"]: paper for paper in before.get("papers", [])}
     for paper in after.get("papers", []):
         previous = old_papers.pop(paper["title"], None)
-        paper_ref = PaperRef(after["number"], paper["title"], _pages(paper))
         if previous is None:
-            changes.papers_added.append(paper_ref)
-        elif _fingerprint(previous) != _fingerprint(paper):
-            changes.papers_replaced.append(paper_ref)
+            changes.papers_added.append(PaperRef(after["number"], paper["title"], _pages(paper)))
+        else:
+            replaced = _replaced(after["number"], previous, paper)
+            if replaced is not None:
+                changes.papers_replaced.append(replaced)
     for paper in old_papers.values():
         changes.papers_removed.append(PaperRef(after["number"], paper["title"]))
 
 
-def _fingerprint(paper: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """What a paper is made of: each document's file, hash and selected pages."""
-    return [
-        (doc.get("file"), doc.get("sha256"), tuple(doc.get("selected") or ()))
-        for doc in paper.get("documents", [])
+def _replaced(number: str, before: dict[str, Any], after: dict[str, Any]) -> PaperRef | None:
+    """The paper as replaced, naming the appendices that changed; None if none of it did.
+
+    Documents are compared one by one when the paper has the same documents
+    (by title, in order) as before; an appendix added, removed or retitled
+    makes the paper as a whole count as replaced.
+    """
+    old_docs, new_docs = before.get("documents", []), after.get("documents", [])
+    if [_fingerprint(doc) for doc in old_docs] == [_fingerprint(doc) for doc in new_docs]:
+        return None
+    title, pages = after["title"], _pages(after)
+    if not new_docs or [d.get("title") for d in old_docs] != [d.get("title") for d in new_docs]:
+        return PaperRef(number, title, pages)
+    own = _fingerprint(old_docs[0]) != _fingerprint(new_docs[0])
+    appendices = [
+        new
+        for old, new in zip(old_docs[1:], new_docs[1:], strict=True)
+        if _fingerprint(old) != _fingerprint(new)
     ]
+    if not appendices:
+        return PaperRef(number, title, pages)
+    names = tuple(str(doc.get("title") or "an appendix") for doc in appendices)
+    if own:
+        return PaperRef(number, title, pages, names)
+    appendix_pages = ", ".join(p for p in (_pages(doc) for doc in appendices) if p)
+    return PaperRef(number, title, appendix_pages, names, own=False)
+
+
+def _fingerprint(doc: dict[str, Any]) -> tuple[Any, ...]:
+    """What a document is made of: its file, hash and selected pages."""
+    return (doc.get("file"), doc.get("sha256"), tuple(doc.get("selected") or ()))
 
 
 def _ref(item: dict[str, Any]) -> ItemRef:
@@ -289,6 +367,14 @@ def _pages(entry: dict[str, Any]) -> str:
 
 
 def _pages_phrase(pages: str) -> str:
+    """``pages 3 - 6``, ``page 3``, ``pages 5 - 7, 9``; text such as ``To Follow`` as it is."""
     if not pages or not pages[0].isdigit():
         return pages
-    return f"pages {pages}" if "-" in pages else f"page {pages}"
+    return f"pages {pages}" if "-" in pages or "," in pages else f"page {pages}"
+
+
+def _joined(names: tuple[str, ...]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]

@@ -21,11 +21,14 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+from .datefmt import date_or_text, day_month_year, weekday_date
 from .exceptions import BuildInterrupted, InputError, OutputError, PackbuilderError
 from .lock import DEFAULT_WAIT, build_lock
 
 MANIFEST = "manifest.json"
+FORWARD_PLAN_SUMMARY = "forward-plan.json"  # a forward plan edition's summary
 
 
 def _describe_os_error(exc: OSError, path: Path) -> OutputError:
@@ -74,15 +77,25 @@ def check_output_dir(output_dir: Path, marker: str = MANIFEST, kind: str | None 
     """Refuse to replace a non-empty folder that packbuilder did not write.
 
     ``marker`` is the file every output folder of this kind holds (the pack's
-    ``manifest.json``, the forward plan's summary). With ``kind``, a folder
-    holding another kind of pack (a main agenda where a supplement is being
-    built, or the reverse) is refused too.
+    ``manifest.json``, the forward plan's summary). A folder holding another
+    kind of packbuilder output (an agenda pack where a forward plan edition
+    is being built, or the reverse) is refused with what it holds. With
+    ``kind``, a folder holding another kind of pack (a main agenda where a
+    supplement is being built, or the reverse) is refused too.
     """
     if output_dir.exists() and not output_dir.is_dir():
         raise OutputError(
             f"{output_dir} exists and is not a folder", hint="choose another --output folder"
         )
     if output_dir.is_dir() and any(output_dir.iterdir()) and not (output_dir / marker).exists():
+        holds = _other_output(output_dir, marker)
+        if holds is not None:
+            raise OutputError(
+                f"{output_dir} holds {holds}; building {_building(marker, kind)} there would "
+                "replace it",
+                hint="choose another folder with -o/--output; agenda packs and the forward "
+                "plan each need a folder of their own",
+            )
         raise OutputError(
             f"{output_dir} already holds files that packbuilder did not write",
             hint="packbuilder replaces its output folder as a whole; choose an empty or new "
@@ -97,12 +110,59 @@ def check_output_dir(output_dir: Path, marker: str = MANIFEST, kind: str | None 
             )
 
 
+def _building(marker: str, kind: str | None) -> str:
+    """What is being built, for a message: ``the supplementary agenda pack``."""
+    if marker == FORWARD_PLAN_SUMMARY:
+        return "the forward plan edition"
+    return f"the {(kind or 'Agenda').lower()} pack"
+
+
+def _other_output(output_dir: Path, marker: str) -> str | None:
+    """What another kind of packbuilder output in ``output_dir`` is, for a message; None if
+    the folder holds none (``an agenda pack (Overview and Scrutiny Board, 11 May 2022)``)."""
+    if marker != MANIFEST and (output_dir / MANIFEST).is_file():
+        return _describe_pack(_read_json(output_dir / MANIFEST))
+    if marker != FORWARD_PLAN_SUMMARY and (output_dir / FORWARD_PLAN_SUMMARY).is_file():
+        return _describe_edition(_read_json(output_dir / FORWARD_PLAN_SUMMARY))
+    return None
+
+
+def _describe_pack(manifest: dict[str, Any]) -> str:
+    """``an agenda pack (Overview and Scrutiny Board, Wednesday 11 May 2022)``, or as much
+    of it as the manifest says."""
+    kind = manifest.get("kind")
+    what = "a supplementary agenda pack" if kind == "Supplementary Agenda" else "an agenda pack"
+    meeting = manifest.get("meeting")
+    meeting = meeting if isinstance(meeting, dict) else {}
+    title, day = meeting.get("title"), meeting.get("date")
+    details = [str(title)] if title else []
+    if day:
+        details.append(date_or_text(day, weekday_date))
+    return f"{what} ({', '.join(details)})" if details else what
+
+
+def _describe_edition(summary: dict[str, Any]) -> str:
+    """``a forward plan edition (Executive Forward Work Programme, 3 May 2022)``."""
+    title, day = summary.get("title"), summary.get("as_of")
+    details = [str(title)] if title else []
+    if day:
+        details.append(date_or_text(day, day_month_year))
+    what = "a forward plan edition"
+    return f"{what} ({', '.join(details)})" if details else what
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    """A JSON object from ``path``; empty when it cannot be read or is not an object."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def _manifest_kind(path: Path) -> str | None:
     """The ``kind`` a manifest records (``Agenda``, ``Supplementary Agenda``), if readable."""
-    try:
-        kind = json.loads(path.read_text(encoding="utf-8")).get("kind")
-    except (OSError, ValueError, AttributeError):
-        return None
+    kind = _read_json(path).get("kind")
     return kind if isinstance(kind, str) else None
 
 

@@ -32,7 +32,7 @@ from ..convert import DEFAULT_TIMEOUT, ConversionCache, Converter
 from ..datefmt import day_month_year
 from ..exceptions import ChecksFailedError, InputError, OutputError
 from ..lock import DEFAULT_WAIT
-from ..outputs import staged_output
+from ..outputs import FORWARD_PLAN_SUMMARY, staged_output
 from .changes import ChangeList, compare, entry_summary, read_summary
 from .checks import Finding, check_edition
 from .load import load_plan
@@ -41,7 +41,7 @@ from .render import render_edition
 from .select import Edition, build_edition
 
 STEM = "forward-plan"
-SUMMARY = f"{STEM}.json"
+SUMMARY = FORWARD_PLAN_SUMMARY  # forward-plan.json
 CHANGES = f"{STEM}-changes.txt"
 FORMAT = "packbuilder-forward-plan/1"
 
