@@ -324,3 +324,22 @@ def pdf_bytes(pages: int = 1) -> bytes:
         c.showPage()
     c.save()
     return buffer.getvalue()
+
+
+# A forward plan of one entry, in a plan.yaml with an entries/ folder.
+SMALL_PLAN = """\
+title: Executive Forward Work Programme
+documents_address: Town Hall, Middlesbrough
+documents_note: Ask Democratic Services for other documents.
+include: [entries/]
+"""
+
+SMALL_PLAN_ENTRIES = """\
+portfolio: Executive Member for Regeneration
+entries:
+  - reference: "1012073"
+    subject: Strategic Housing Site Disposals
+    decision_maker: Executive
+    due_date: 2022-06-14
+    background_documents: none
+"""

@@ -28,22 +28,7 @@ ITEMS = """\
       - file: papers/update.pdf
 """
 
-PLAN = """\
-title: Executive Forward Work Programme
-documents_address: Town Hall, Middlesbrough
-documents_note: Ask Democratic Services for other documents.
-include: [entries/]
-"""
-
-ENTRIES = """\
-portfolio: Executive Member for Regeneration
-entries:
-  - reference: "1012073"
-    subject: Strategic Housing Site Disposals
-    decision_maker: Executive
-    due_date: 2022-06-14
-    background_documents: none
-"""
+PLAN, ENTRIES = kit.SMALL_PLAN, kit.SMALL_PLAN_ENTRIES
 
 REPORT_WITH_TABLE = """\
   - title: Apologies for Absence
