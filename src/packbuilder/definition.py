@@ -7,6 +7,8 @@ and key, all at once, as a :class:`~packbuilder.exceptions.DefinitionError`.
 
 from __future__ import annotations
 
+import re
+import string
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -15,8 +17,10 @@ import yaml
 
 from . import schema as s
 from .exceptions import DefinitionError
+from .forwardplan.load import PLAN_FILE_NAMES, YAML_SUFFIXES
 from .forwardplan.model import MAX_MONTHS
 from .model import (
+    REPORT_GROUP_FIELDS,
     AgendaItem,
     Committee,
     Contact,
@@ -230,10 +234,30 @@ def _build_document(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key
 
 SOURCE_KEYS = ("file", "report", "forward_plan")
 
+
+def _plan_folder(folder: Path, text: str) -> s.Invalid | None:
+    """A folder will do as a forward plan when it holds plan.yaml or .yaml entries files."""
+    try:
+        if any(p.suffix.lower() in YAML_SUFFIXES for p in folder.iterdir()):
+            return None
+    except OSError as exc:
+        return s.Invalid(
+            f"the folder '{text}' cannot be read ({exc.strerror or exc})",
+            "check the folder's permissions",
+        )
+    return s.Invalid(
+        f"'{text}' is a folder, but not a forward plan's: it holds no {PLAN_FILE_NAMES[0]} "
+        "and no .yaml entries files",
+        "name the plan's .yaml or .csv file, or the folder that holds its plan.yaml",
+    )
+
+
+PLAN_PATH = s.FilePath(suffixes=(".yaml", ".yml", ".csv"), folder=_plan_folder)
+
 FORWARD_PLAN = s.Struct(
     "forward plan table",
     {
-        "plan": s.Field(s.FilePath(suffixes=(".yaml", ".yml", ".csv")), required=True),
+        "plan": s.Field(PLAN_PATH, required=True),
         "heading": s.Field(s.Str(), default="APPENDIX A"),
         "as_of": s.Field(s.Date(), help="default: the meeting's publication date"),
         "months": s.Field(s.Int(minimum=1, maximum=MAX_MONTHS)),
@@ -244,9 +268,7 @@ FORWARD_PLAN = s.Struct(
             v["plan"], v["heading"], v["as_of"], v["months"], v["template"]
         )
     ),
-    shorthand=lambda node, ctx, key: {
-        "plan": s.FilePath(suffixes=(".yaml", ".yml", ".csv")).convert(node, ctx, key)
-    },
+    shorthand=lambda node, ctx, key: {"plan": PLAN_PATH.convert(node, ctx, key)},
 )
 
 _DOCUMENT_FIELDS = {
@@ -266,6 +288,35 @@ APPENDIX = s.Struct(
 )
 
 
+class ReportFields(s.Any_):
+    """A cover report's fields, as written; the group fields (``impacts:``...) must be
+    mappings, as the report template reads them (checked here so ``check`` finds it)."""
+
+    def convert(self, node: yaml.Node, ctx: s.Context, key: str) -> Any:
+        fields = super().convert(node, ctx, key)
+        if not isinstance(node, yaml.MappingNode):
+            return fields  # the paper says "'report' should be the cover report's fields"
+        wrong = False
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue  # already reported: "a key must be plain text"
+            keys = REPORT_GROUP_FIELDS.get(key_node.value)
+            if keys is None or s.is_null(value_node) or isinstance(value_node, yaml.MappingNode):
+                continue
+            if isinstance(value_node, yaml.ScalarNode) and not value_node.value.strip():
+                continue  # empty: the template gets every key empty
+            name = key_node.value
+            ctx.problems.add(
+                value_node,
+                f"{key}.{name}",
+                f"the report field '{name}' should be a mapping of {', '.join(keys)}; "
+                f"found {s.describe(value_node)}",
+                f"write it as '{name}:' followed by indented lines such as '  {keys[0]}: ...'",
+            )
+            wrong = True
+        return s.MISSING if wrong else fields
+
+
 def _build_paper(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key: str) -> Any:
     if s.has_missing(values):  # a field failed; its problem is already recorded
         return s.MISSING
@@ -280,7 +331,7 @@ PAPER = s.Struct(
     "paper",
     {
         **_DOCUMENT_FIELDS,
-        "report": s.Field(s.Any_(), help="the cover report's fields"),
+        "report": s.Field(ReportFields(), help="the cover report's fields"),
         "template": s.Field(s.FilePath(suffixes=(".docx",))),
         "appendices": s.Field(s.ListOf(APPENDIX)),
     },
@@ -327,10 +378,47 @@ def _check_files_exist(papers: list[Paper], ctx: s.Context) -> None:
                 )
 
 
+MAX_ITEM_NUMBER = 9999
+"""The largest item number: a number is printed, bookmarked and put in file names."""
+
+
+class ItemNumber(s.Type):
+    """An agenda item's number as printed: ``3``, or ``3a`` for an item added after 3."""
+
+    expected = "an item number such as 3, or 3a"
+    _PATTERN = re.compile(r"[1-9][0-9]*[A-Za-z]?")
+    _WHOLE = re.compile(r"[+-]?[0-9]+")
+    _ADVICE = (
+        "write a whole number such as 3, or a number and a letter such as 3a for an item "
+        "added after item 3; or leave 'number:' out to number the item by its place"
+    )
+
+    def convert(self, node: yaml.Node, ctx: s.Context, key: str) -> str:
+        text = str(self._scalar(node).value).strip()
+        digits = text.rstrip(string.ascii_letters)
+        if self._PATTERN.fullmatch(text):
+            if int(digits) > MAX_ITEM_NUMBER:
+                raise s.Invalid(
+                    f"item number {text} is too large",
+                    f"write a number from 1 to {MAX_ITEM_NUMBER}",
+                )
+            return text
+        whole = self._WHOLE.fullmatch(digits) is not None
+        if whole and int(digits) < 1:
+            raise s.Invalid(
+                f"item number {text} is below 1: items are numbered from 1",
+                self._ADVICE,
+            )
+        if whole and digits.startswith("0"):
+            written = f"{int(digits)}{text[len(digits) :]}"
+            raise s.Invalid(f"item number {text} starts with 0", f"write it as {written}")
+        raise s.Invalid(f"'{text}' is not an item number", self._ADVICE)
+
+
 ITEM = s.Struct(
     "agenda item",
     {
-        "number": s.Field(s.Str(), help="defaults to the item's position"),
+        "number": s.Field(ItemNumber(), help="defaults to the item's position"),
         "title": s.Field(s.Str(), required=True),
         "description": s.Field(s.Str()),
         "status": s.Field(s.Choice([x.value for x in ItemStatus]), default="normal"),
@@ -343,6 +431,7 @@ ITEM = s.Struct(
 
 
 def _build_meeting(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key: str) -> Any:
+    _check_published(values, node, ctx)
     if s.has_missing(values):
         return s.MISSING
     items = _number_items(values["items"], node, ctx)
@@ -360,6 +449,30 @@ def _build_meeting(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key:
         revision=values["revision"],
         title=values["title"],
     )
+
+
+def _check_published(values: dict[str, Any], node: yaml.Node, ctx: s.Context) -> None:
+    """The agenda is published before the meeting (or, very late, on its day), not after."""
+    published, date = values["published"], values["date"]
+    if published in (None, s.MISSING) or date in (None, s.MISSING) or published <= date:
+        return
+    ctx.problems.add(
+        _value_node(node, "published"),
+        "published",
+        f"the agenda is published on {published.isoformat()}, after the meeting on "
+        f"{date.isoformat()}",
+        "'published:' is the day the agenda was (or will be) published, before the meeting; "
+        "correct it or the meeting's 'date:'",
+    )
+
+
+def _value_node(node: yaml.Node, name: str) -> yaml.Node:
+    """The value written under ``name`` in the mapping ``node`` (``node`` if not there)."""
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == name:
+                return value_node
+    return node
 
 
 def _with_default_templates(
@@ -436,7 +549,11 @@ MEETING = s.Struct(
 def load_meeting(path: Path | str) -> Meeting:
     """Load and validate a meeting definition file; raise DefinitionError listing all problems."""
     path = Path(path)
-    if path.is_dir():
+    try:
+        is_dir = path.is_dir()
+    except OSError:
+        is_dir = False  # reading it says why it cannot be read
+    if is_dir:
         raise DefinitionError(
             [f"{path}: is a folder"], hint="give the meeting's .yaml file, e.g. meetings/osb.yaml"
         )

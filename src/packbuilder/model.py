@@ -131,6 +131,35 @@ class FileSource:
     pages: PageSelection | None = None
 
 
+REPORT_TEXT_FIELDS = (
+    "report_of",
+    "submitted_to",
+    "subject",
+    "summary",
+    "proposed_decisions",
+    "report_for",
+    "key_decision",
+    "confidential",
+    "urgent",
+    "wards",
+    "purpose",
+    "why_member_decision",
+    "decisions_asked",
+    "other_options",
+    "actions",
+    "appendices",
+    "background_papers",
+)
+"""Report fields that are text or a list of paragraphs."""
+
+REPORT_GROUP_FIELDS = {
+    "strategic_plan": ("people", "place", "business"),
+    "impacts": ("legal", "financial", "policy_framework", "equality", "risk"),
+    "contact": ("name", "phone", "email"),
+}
+"""Report fields that are mappings, with the keys each has."""
+
+
 @dataclass(frozen=True)
 class ReportSource:
     """A cover report rendered from YAML fields through a Word template."""

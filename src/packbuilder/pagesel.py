@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_PART = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+|end)\s*)?$", re.IGNORECASE)
+_PART = re.compile(r"^\s*([0-9]+)\s*(?:-\s*([0-9]+|end)\s*)?$", re.IGNORECASE)
+"""One part of a selection; digits are ASCII 0-9 only (``int`` would read '١' as 1)."""
 
 
 class PageSelectionError(ValueError):

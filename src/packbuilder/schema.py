@@ -17,7 +17,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import difflib
+import errno
 import re
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -42,11 +44,24 @@ class Invalid(Exception):
 
 def display_path(path: Path | str, base: Path | None = None) -> str:
     """``path`` as messages show it: relative to ``base`` (default: the current folder)
-    when it is below it, else as given."""
+    when it is below it, else as given. A symbolic link is named, not its target."""
     try:
-        return str(Path(path).resolve().relative_to((base or Path.cwd()).resolve()))
-    except (ValueError, OSError):
+        return str(absolute_path(Path(path)).relative_to((base or Path.cwd()).resolve()))
+    except (ValueError, OSError, RuntimeError):
         return str(path)
+
+
+def absolute_path(path: Path) -> Path:
+    """``path`` made absolute with its folders resolved and its last part kept as written.
+
+    A paper that is a symbolic link (git-annex makes them: ``budget.pdf ->
+    .git/annex/objects/.../SHA256E-s1234--abc``) keeps its own name, so it is
+    judged and named by the name the clerk wrote. Raises what
+    :meth:`Path.resolve` raises (RuntimeError for a loop in Python 3.11).
+    """
+    if path.name in ("", ".", ".."):
+        return path.resolve()
+    return path.parent.resolve() / path.name
 
 
 @dataclass
@@ -89,6 +104,12 @@ def compose_yaml(path: Path) -> yaml.Node | None:
         raise DefinitionError(
             [f"{path}: cannot be read ({exc.strerror})"], hint="check the file's permissions"
         ) from None
+    except ValueError:  # a NUL character in the path
+        shown = str(path).replace("\0", "\\0")
+        raise DefinitionError(
+            [f"{shown}: the path contains a NUL character (\\0), which no file name can"],
+            hint="retype the path",
+        ) from None
     # Notepad's "Unicode" is UTF-16 with a byte order mark: read it rather than refuse it.
     encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8"
     try:
@@ -100,6 +121,7 @@ def compose_yaml(path: Path) -> yaml.Node | None:
             hint="save the file as UTF-8 (in Notepad: Save As, Encoding: UTF-8)",
         ) from None
     try:
+        check_shape(text, path)
         return yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -119,6 +141,135 @@ def compose_yaml(path: Path) -> yaml.Node | None:
         raise DefinitionError(
             [f"{path}: YAML error: {exc}"], hint="check the file is a plain YAML text file"
         ) from None
+
+
+MAX_DEPTH = 50
+"""Lists and mappings inside each other: a meeting needs fewer than ten levels."""
+
+MAX_VALUES = 100_000
+"""Values a file may hold once its aliases are written out (a meeting holds a few hundred)."""
+
+ALIAS_HINT = "remove the YAML aliases (*name); write the values out"
+
+
+@dataclass
+class _Open:
+    """A list or mapping being read by :func:`check_shape`."""
+
+    mapping: bool
+    anchor: str | None
+    line: int
+    start: int  # values read when it opened, itself included
+    height: int = 0  # the most lists and mappings inside each other below it
+    children: int = 0  # nodes read inside it: items, or keys and values
+    key: str = ""  # a mapping's last key, for the value that follows
+
+
+_KEY_PATH_DEPTH = 12
+"""Levels of a key shown in a message; deeper ones are shown as '...'."""
+
+
+def _key_path(stack: list[_Open]) -> str:
+    """The dotted key of the node being read inside ``stack``: ``items[0].papers[1].report``."""
+    path = ""
+    for depth, frame in enumerate(stack):
+        if depth == _KEY_PATH_DEPTH:
+            return path + "..."
+        if not frame.mapping:
+            path += f"[{frame.children}]"
+        elif frame.children % 2:  # reading a value: its key is known
+            path += f".{frame.key}" if path else frame.key
+        else:  # reading a key
+            break
+    return path
+
+
+def check_shape(text: str, path: Path) -> None:
+    """Refuse YAML that would be too big or too deep to read, before it is composed.
+
+    One pass over the parser's events (no recursion, nothing expanded): a list
+    or mapping more than :data:`MAX_DEPTH` levels deep, an alias inside the
+    value it names (it would repeat forever), and aliases that repeat values
+    into more than :data:`MAX_VALUES` (the "billion laughs": 700 bytes that
+    expand to billions of values) are :class:`DefinitionError` naming the line
+    and key. libyaml itself crashes on lists nested 100 000 deep, and reading
+    a value nested a few hundred deep would exceed Python's recursion limit.
+    Syntax errors are left to the composer (raised as ``yaml.MarkedYAMLError``).
+    """
+    stack: list[_Open] = []
+    anchors: dict[str, tuple[int, int] | _Open] = {}  # closed: (values, height); open: frame
+    total = 0
+
+    def refuse(event: yaml.Event, message: str, hint: str) -> DefinitionError:
+        key = _key_path(stack)
+        where = f"{path}:{event.start_mark.line + 1}" + (f" ({key})" if key else "")
+        return DefinitionError([f"{where}: {message}"], hint=hint)
+
+    def done(height: int, scalar: str | None = None) -> None:
+        if stack:
+            parent = stack[-1]
+            if parent.mapping and parent.children % 2 == 0:
+                parent.key = scalar if scalar is not None else "?"
+            parent.children += 1
+            parent.height = max(parent.height, height)
+
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.ScalarEvent):
+            total += 1
+            if event.anchor is not None:
+                anchors[event.anchor] = (1, 0)
+            done(0, event.value)
+        elif isinstance(event, yaml.CollectionStartEvent):
+            if len(stack) + 1 > MAX_DEPTH:
+                raise refuse(
+                    event,
+                    f"nested too deeply: more than {MAX_DEPTH} lists and mappings inside "
+                    "each other",
+                    "a meeting needs only a few levels; check that every '[' and '{' is "
+                    "closed where it should be, and the indentation",
+                )
+            total += 1
+            frame = _Open(
+                isinstance(event, yaml.MappingStartEvent),
+                event.anchor,
+                event.start_mark.line + 1,
+                total,
+            )
+            if event.anchor is not None:
+                anchors[event.anchor] = frame
+            stack.append(frame)
+        elif isinstance(event, yaml.CollectionEndEvent) and stack:
+            frame = stack.pop()
+            height = frame.height + 1
+            if frame.anchor is not None and anchors.get(frame.anchor) is frame:
+                anchors[frame.anchor] = (total - frame.start + 1, height)
+            done(height)
+        elif isinstance(event, yaml.AliasEvent):
+            named = anchors.get(event.anchor)
+            if isinstance(named, _Open):
+                raise refuse(
+                    event,
+                    f"the alias *{event.anchor} is inside the value it names "
+                    f"(&{event.anchor} on line {named.line}), so it would repeat forever",
+                    ALIAS_HINT,
+                )
+            values, height = named or (1, 0)  # an unknown alias is the composer's to report
+            if len(stack) + height > MAX_DEPTH:
+                raise refuse(
+                    event,
+                    f"nested too deeply: the alias *{event.anchor} puts more than {MAX_DEPTH} "
+                    "lists and mappings inside each other",
+                    ALIAS_HINT,
+                )
+            total += values
+            if total > MAX_VALUES:
+                raise refuse(
+                    event,
+                    f"the YAML aliases (*{event.anchor} and the ones before it) repeat values "
+                    f"so often that the file would hold more than {MAX_VALUES:,} of them",
+                    ALIAS_HINT,
+                )
+            done(height)
 
 
 def _tab_indented_line(text: str, error_line: int | None) -> int | None:
@@ -235,16 +386,33 @@ class Bool(Type):
         return value
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+"""The years a meeting's dates may be in (the clear-day arithmetic needs room on either side)."""
+
+
 class Date(Type):
+    """A date written YYYY-MM-DD, in the years :data:`FIRST_YEAR` to :data:`LAST_YEAR`."""
+
     expected = "a date written YYYY-MM-DD"
 
     def convert(self, node: yaml.Node, ctx: Context, key: str) -> dt.date:
         text = str(self._scalar(node).value).strip()
+        date = self._parse(text)
+        if not FIRST_YEAR <= date.year <= LAST_YEAR:
+            raise Invalid(
+                f"'{text}' is in the year {date.year}; dates must be in the years "
+                f"{FIRST_YEAR} to {LAST_YEAR}",
+                "check the year; dates are written YYYY-MM-DD, e.g. 2022-05-11",
+            )
+        return date
+
+    @staticmethod
+    def _parse(text: str) -> dt.date:
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
             pass
-        iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+        iso = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})", text)
         if iso is None:
             raise Invalid(f"'{text}' is not a date", "write dates as YYYY-MM-DD, e.g. 2022-05-11")
         year, month, day = (int(part) for part in iso.groups())
@@ -300,31 +468,166 @@ class Choice(Type):
         return value
 
 
+NAME_MAX = 255
+"""The longest file or folder name most file systems allow (in bytes on Linux)."""
+
+
+def resolve_written(base_dir: Path, text: str) -> Path:
+    """The path ``text`` written in a definition, relative to ``base_dir``, made absolute.
+
+    Its folders are resolved and its last part kept as written (see
+    :func:`absolute_path`). Raises :class:`Invalid`, saying what to do, for a
+    path no file can have: a NUL character in it, a name too long for the
+    file system, or symbolic links that point at each other.
+    """
+    if "\0" in text:
+        raise Invalid(
+            "the path contains a NUL character (\\0), which no file name can",
+            "retype the path: it was probably pasted with a stray control character",
+        )
+    try:
+        written = Path(text).expanduser()
+    except RuntimeError:  # ~name of no user
+        raise Invalid(
+            f"'{text}' starts with '~' but names no user's home folder",
+            "write the path relative to the YAML file, or in full",
+        ) from None
+    for part in written.parts:
+        if len(part.encode("utf-8", "surrogateescape")) > NAME_MAX:
+            raise Invalid(
+                f"the name '{_shorten(part)}' is too long ({len(part)} characters); file "
+                f"and folder names can be at most {NAME_MAX} characters, fewer with accents",
+                "check the path, and give the file a shorter name",
+            )
+    try:
+        return absolute_path(base_dir / written)
+    except RuntimeError:  # Python 3.11's "Symlink loop"
+        raise _loop(text) from None
+    except OSError as exc:
+        raise _unusable(text, exc) from None
+
+
+def path_kind(path: Path, text: str) -> str:
+    """``"file"``, ``"folder"`` or ``"missing"``; :class:`Invalid` when it cannot be told,
+    or when it is neither a file nor a folder (a device or a pipe, which could hang a read).
+
+    ``text`` is the path as written, for the message.
+    """
+    try:
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return "missing"
+    except OSError as exc:
+        raise _unusable(text, exc) from None
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if not stat.S_ISREG(mode):
+        raise Invalid(
+            f"'{text}' is not a file but a device, pipe or socket",
+            "name the document's own file",
+        )
+    return "file"
+
+
+def _unusable(text: str, exc: OSError) -> Invalid:
+    if exc.errno == errno.ELOOP:
+        return _loop(text)
+    if exc.errno == errno.ENAMETOOLONG:
+        return Invalid(
+            f"the path '{_shorten(text)}' is too long for the file system",
+            "move the file to a folder nearer the YAML file, or give it a shorter name",
+        )
+    if exc.errno == errno.EACCES:
+        return Invalid(
+            f"'{text}' cannot be looked at: a folder on its path is not open to you "
+            "(permission denied)",
+            "check the permissions of the folders on the path",
+        )
+    return Invalid(
+        f"'{text}' cannot be looked at ({exc.strerror or exc})", "check the path and the disk"
+    )
+
+
+def _loop(text: str) -> Invalid:
+    return Invalid(
+        f"'{text}' is a symbolic link that leads back to itself (a loop of links), not to a file",
+        "point the link at the real file, or put the file itself there",
+    )
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class FilePath(Type):
-    """A path relative to the YAML file's folder; optionally must exist with given suffixes."""
+    """A path relative to the YAML file's folder; optionally must exist with given suffixes.
+
+    The suffix is the one written (a symbolic link is judged by its own name,
+    not its target's). A folder is refused, unless ``folder`` accepts it (it
+    returns a problem, or None when the folder will do).
+    """
 
     expected = "a file path"
 
-    def __init__(self, *, suffixes: tuple[str, ...] = (), must_exist: bool = True):
-        self.suffixes, self.must_exist = suffixes, must_exist
+    def __init__(
+        self,
+        *,
+        suffixes: tuple[str, ...] = (),
+        must_exist: bool = True,
+        folder: Callable[[Path, str], Invalid | None] | None = None,
+    ):
+        self.suffixes, self.must_exist, self.folder = suffixes, must_exist, folder
 
     def convert(self, node: yaml.Node, ctx: Context, key: str) -> Path:
         text = str(self._scalar(node).value).strip()
         if not text:
             raise Invalid("the path is empty", "write the file's path, or remove the key")
-        path = (ctx.base_dir / Path(text).expanduser()).resolve()
-        if self.suffixes and path.suffix.lower() not in self.suffixes:
+        path = resolve_written(ctx.base_dir, text)
+        kind = path_kind(path, text)
+        if kind == "folder":
+            problem = self.folder(path, text) if self.folder else self._folder(path, text)
+            if problem is not None:
+                raise problem
+            return path
+        suffix = Path(text).suffix
+        if self.suffixes and suffix.lower() not in self.suffixes:
             raise Invalid(
-                f"'{text}' is a {path.suffix or 'file without extension'}; "
+                f"'{text}' is a {suffix or 'file without extension'}; "
                 f"expected {' or '.join(self.suffixes)}",
                 "save Word papers as .docx (not .doc) and other papers as PDF",
             )
-        if self.must_exist and not path.is_file():
+        if self.must_exist and kind == "missing":
             raise Invalid(
                 f"file not found: {text} (looked for {display_path(path)})",
                 "check the spelling and the folder; paths are relative to the YAML file",
             )
         return path
+
+    def _folder(self, path: Path, text: str) -> Invalid:
+        kind = " or ".join(self.suffixes) + " " if self.suffixes else ""
+        holds = files_in(path, self.suffixes)
+        example = f"{text.rstrip('/')}/<name>{self.suffixes[0] if self.suffixes else ''}"
+        return Invalid(
+            f"'{text}' is a folder, not a file",
+            f"name the {kind}file in it" + (holds or f", such as '{example}'"),
+        )
+
+
+def files_in(folder: Path, suffixes: tuple[str, ...], limit: int = 3) -> str:
+    """``; it holds a.pdf, b.docx and 2 more`` (the files with ``suffixes``), or nothing."""
+    try:
+        names = sorted(
+            p.name
+            for p in folder.iterdir()
+            if p.is_file() and (not suffixes or p.suffix.lower() in suffixes)
+        )
+    except OSError:
+        return ""
+    if not names:
+        return ""
+    shown = ", ".join(names[:limit])
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return f"; it holds {shown}{more}"
 
 
 class Pages(Type):
@@ -375,12 +678,32 @@ class Any_(Type):
 
     def convert(self, node: yaml.Node, ctx: Context, key: str) -> Any:
         if isinstance(node, yaml.MappingNode):
-            return {str(k.value): self.convert(v, ctx, f"{key}.{k.value}") for k, v in node.value}
+            values = {}
+            for key_node, value_node in node.value:
+                name = key_name(key_node, ctx, key)
+                if name is not None:
+                    values[name] = self.convert(value_node, ctx, f"{key}.{name}")
+            return values
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(v, ctx, f"{key}[{i}]") for i, v in enumerate(node.value)]
         if is_null(node):
             return ""
         return str(node.value)
+
+
+def key_name(node: yaml.Node, ctx: Context, key: str) -> str | None:
+    """The text of a mapping key; None, with the problem recorded, for a list or mapping
+    used as a key (YAML's ``? [a, b]``)."""
+    if isinstance(node, yaml.ScalarNode):
+        return str(node.value)
+    ctx.problems.add(
+        node,
+        key,
+        f"a key must be plain text, found {describe(node)} used as a key",
+        "write the key as a word followed by ':', such as 'title: ...'; "
+        "a line starting '? ' makes a complex key",
+    )
+    return None
 
 
 @dataclass(frozen=True)
@@ -434,7 +757,9 @@ class Struct(Type):
         seen: set[str] = set()
         suggested: set[str] = set()  # keys a misspelling was matched to: not also "missing"
         for key_node, value_node in node.value:
-            name = str(key_node.value)
+            name = key_name(key_node, ctx, key)
+            if name is None:
+                continue
             child_key = f"{key}.{name}" if key else name
             if name in seen:
                 ctx.problems.add(key_node, child_key, f"'{name}' is given twice", "keep one")

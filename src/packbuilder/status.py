@@ -416,7 +416,7 @@ def _paper_states(item: AgendaItem, base: Path) -> tuple[PaperState, ...]:
                         item.number,
                         document.title,
                         display_path(source.plan, base),
-                        source.plan.is_file(),
+                        source.plan.exists(),  # a plan may be a folder
                     )
                 )
             else:  # a cover report is made from the meeting file: always here

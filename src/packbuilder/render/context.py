@@ -9,36 +9,16 @@ from docxtpl import RichText
 
 from ..assemble.spec import LINK_PREFIX
 from ..exceptions import InputError
-from ..model import AgendaItem, Document, ItemStatus, Meeting, ReportSource
-from .filters import long_date, ordinal_date, short_date
-
-REPORT_TEXT_FIELDS = (
-    "report_of",
-    "submitted_to",
-    "subject",
-    "summary",
-    "proposed_decisions",
-    "report_for",
-    "key_decision",
-    "confidential",
-    "urgent",
-    "wards",
-    "purpose",
-    "why_member_decision",
-    "decisions_asked",
-    "other_options",
-    "actions",
-    "appendices",
-    "background_papers",
+from ..model import (
+    REPORT_GROUP_FIELDS,
+    REPORT_TEXT_FIELDS,
+    AgendaItem,
+    Document,
+    ItemStatus,
+    Meeting,
+    ReportSource,
 )
-"""Report fields that are text or a list of paragraphs."""
-
-REPORT_GROUP_FIELDS = {
-    "strategic_plan": ("people", "place", "business"),
-    "impacts": ("legal", "financial", "policy_framework", "equality", "risk"),
-    "contact": ("name", "phone", "email"),
-}
-"""Report fields that are mappings, with the keys each has."""
+from .filters import long_date, ordinal_date, short_date
 
 
 def _meeting_context(meeting: Meeting) -> dict[str, Any]:
@@ -159,7 +139,7 @@ def report_fields(meeting: Meeting, item: AgendaItem, document: Document) -> dic
 
 def _group_field(name: str, keys: tuple[str, ...], value: Any, document: Document) -> dict:
     """A group field (``contact:`` ...) with every key present; InputError if not a mapping."""
-    if value in (None, ""):
+    if value is None or (isinstance(value, str) and not value.strip()):
         value = {}
     if not isinstance(value, Mapping):
         raise InputError(
