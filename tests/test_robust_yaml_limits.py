@@ -429,10 +429,10 @@ def test_empty_report_group_fields_load_and_fill_the_template(tmp_path):
 @pytest.mark.parametrize(
     "number,fragment,hint",
     [
-        ("-1", "item number -1 is below 1", "or a number and a letter such as 3a"),
+        ("-1", "item number -1 is below 1", "or 3a or 3.1 for an item added after item 3"),
         ("0", "item number 0 is below 1", "leave 'number:' out"),
-        ("1.5", "'1.5' is not an item number", "a whole number such as 3"),
-        ("'3.1'", "'3.1' is not an item number", "a whole number such as 3"),
+        ("'3.'", "'3.' is not an item number", "a whole number such as 3"),
+        ("'1.0'", "'1.0' is not an item number", "a whole number such as 3"),
         ("1" * 23, f"item number {'1' * 23} is too large", "from 1 to 9999"),
         ("'03'", "item number 03 starts with 0", "write it as 3"),
         ("three", "'three' is not an item number", "a whole number such as 3"),
@@ -451,10 +451,10 @@ def test_item_numbers_that_are_not(tmp_path, number, fragment, hint):
 
 def test_item_numbers_as_agendas_write_them(tmp_path):
     items = "".join(
-        f"  - {{title: Item {n}, number: {n}}}\n" for n in ("3", "3a", "4B", "12", "9999")
+        f"  - {{title: Item {n}, number: {n}}}\n" for n in ("3", "3a", "3.1", "4B", "12", "9999")
     )
     loaded = api.check(meeting(tmp_path, items))
-    assert [item.number for item in loaded.items] == ["3", "3a", "4B", "12", "9999"]
+    assert [item.number for item in loaded.items] == ["3", "3a", "3.1", "4B", "12", "9999"]
 
 
 @pytest.mark.parametrize("text", ["١", "1-٣", "２", "1, ３-end"])

@@ -383,20 +383,21 @@ MAX_ITEM_NUMBER = 9999
 
 
 class ItemNumber(s.Type):
-    """An agenda item's number as printed: ``3``, or ``3a`` for an item added after 3."""
+    """An agenda item's number as printed: ``3``, or ``3a`` or ``3.1`` for one added after 3."""
 
-    expected = "an item number such as 3, or 3a"
-    _PATTERN = re.compile(r"[1-9][0-9]*[A-Za-z]?")
+    expected = "an item number such as 3, 3a or 3.1"
+    _PATTERN = re.compile(r"[1-9][0-9]*([A-Za-z]|\.[1-9][0-9]?)?")
     _WHOLE = re.compile(r"[+-]?[0-9]+")
     _ADVICE = (
-        "write a whole number such as 3, or a number and a letter such as 3a for an item "
-        "added after item 3; or leave 'number:' out to number the item by its place"
+        "write a whole number such as 3, or 3a or 3.1 for an item added after item 3; "
+        "or leave 'number:' out to number the item by its place"
     )
 
     def convert(self, node: yaml.Node, ctx: s.Context, key: str) -> str:
         text = str(self._scalar(node).value).strip()
         digits = text.rstrip(string.ascii_letters)
         if self._PATTERN.fullmatch(text):
+            digits = digits.partition(".")[0]
             if int(digits) > MAX_ITEM_NUMBER:
                 raise s.Invalid(
                     f"item number {text} is too large",
