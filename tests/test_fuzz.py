@@ -25,6 +25,7 @@ from packbuilder import api, definition
 from packbuilder import schema as s
 from packbuilder.definition import load_meeting
 from packbuilder.exceptions import DefinitionError, PackbuilderError
+from packbuilder.forwardplan.load import load_plan
 from packbuilder.pagesel import PageSelectionError, parse_page_selection
 
 import kit
@@ -210,3 +211,30 @@ def test_page_selections_from_their_own_pieces(text, count):
     for start, end in selection.ranges:
         expected.extend(range(start - 1, count if end is None else end))
     assert indices == expected
+
+
+_CSV_PIECES = st.sampled_from(
+    [
+        *("reference", "portfolio", "subject", "due_date", "key", "general_exception_date", ""),
+        *(",", ";", "\t", '"', "\n", "\r\n", "\r", " ", "\0", "\ufeff"),
+        *("R1", "Regeneration", "2022-06-14", "31/02/2022", "yes", "maybe", "Siân Ŵyn", "£"),
+    ]
+)
+
+
+@FUZZ
+@given(
+    text=st.lists(_CSV_PIECES, max_size=40).map("".join),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]),
+    tail=st.binary(max_size=8),
+)
+def test_csv_like_text_raises_only_packbuilder_errors(text, encoding, tail):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "plan.csv"
+        path.write_bytes(text.encode(encoding, errors="replace") + tail)
+        try:
+            load_plan(path)
+        except DefinitionError as error:
+            for problem in error.problems:
+                assert problem.startswith(f"{path}"), f"no file named: {problem}"
+                assert " — " in problem, f"no advice: {problem}"
