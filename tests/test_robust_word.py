@@ -316,6 +316,10 @@ def test_template_mistakes_name_the_template_and_the_variable(
         ("{{ 'x' * 10**9 }}", ["my-agenda.docx asks for too much: '*' was asked for"]),
         ("{{ 2 ** 100000000 }}", ["my-agenda.docx asks for too much: '**' was asked for"]),
         ("{{ 1 / 0 }}", ["my-agenda.docx could not be filled in: ZeroDivisionError"]),
+        (
+            "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
+            ["my-agenda.docx could not be filled in: RecursionError"],
+        ),
     ],
     ids=[
         "__class__",
@@ -325,6 +329,7 @@ def test_template_mistakes_name_the_template_and_the_variable(
         "'x' * 10**9",
         "2 ** 100000000",
         "1/0",
+        "recursion",
     ],
 )
 def test_a_template_cannot_reach_python_or_run_for_ever(tmp_path, monkeypatch, tags, fragments):
