@@ -127,6 +127,37 @@ def test_diff_of_something_that_is_not_a_manifest_exits_3(tmp_path):
     assert "give the manifest.json of a build, or the build's output folder" in result.output
 
 
+@pytest.mark.parametrize(
+    "text,reason",
+    [
+        ('{"items": "x"}', "'items' should be a list, not the text 'x'"),
+        (
+            '{"items": [{"number": 1}], "pages": "many"}',
+            "'pages' should be a whole number, not the text 'many'; 'items[0].number' should "
+            "be text, not the number 1; 'items[0]' has no 'title'",
+        ),
+        ('{"pages": 3}', "it has no 'items'"),
+        ("[1, 2]", "it holds a list, not an object"),
+        ("{not json", "it is not JSON text"),
+        ('{"items": [], "meeting": null}', "'meeting' should be an object, not null"),
+        (
+            '{"items": [{"number": "1", "title": "A", "papers": [{"title": "P", '
+            '"documents": [{"selected": 3}]}]}]}',
+            "'items[0].papers[0].documents[0].selected' should be a list or null, not the number 3",
+        ),
+    ],
+)
+def test_diff_of_json_that_is_not_a_manifest_says_what_is_wrong(tmp_path, text, reason):
+    old, _ = _manifests(tmp_path)
+    weird = tmp_path / "weird.json"
+    weird.write_text(text)
+    for args in ((str(weird), str(old)), (str(old), str(weird))):
+        result = run("diff", *args)
+        assert result.exit_code == 3, result.output
+        assert f"weird.json is not a packbuilder manifest ({reason})" in result.output
+        assert "give the manifest.json of a build, or the build's output folder" in result.output
+
+
 # --- cache --------------------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import textwrap
@@ -17,7 +18,7 @@ from packbuilder.exceptions import ChecksFailedError, DefinitionError, InputErro
 from packbuilder.forwardplan.build import build_forward_plan, make_reproducible
 from packbuilder.forwardplan.changes import compare, entry_summary, read_summary
 from packbuilder.forwardplan.checks import check_contents, check_edition, check_notice
-from packbuilder.forwardplan.load import load_plan
+from packbuilder.forwardplan.load import load_plan, spreadsheet_column
 from packbuilder.forwardplan.model import Entry, PlanSettings, Record
 from packbuilder.forwardplan.render import entry_context, render_edition
 from packbuilder.forwardplan.select import add_months, build_edition, group_entries, window
@@ -300,11 +301,110 @@ def test_csv_record_needs_date_and_note(tmp_path):
     assert "row 2, column 'general_exception_note': is empty" in found[0]
 
 
-def test_csv_that_is_not_utf8(tmp_path):
+def csv_problems(path: Path) -> list[str]:
+    """The problems of loading ``path``, each with the file named as in its folder."""
+    return [problem.replace(f"{path.parent}/", "") for problem in problems(path)]
+
+
+def test_csv_that_is_not_utf8_names_the_row_and_how_to_save_it(tmp_path):
     path = tmp_path / "plan.csv"
-    path.write_bytes(CSV_HEADER.encode() + "R1,Regeneration,£150,000,,\n".encode("cp1252"))
-    (problem,) = problems(path)
-    assert "not UTF-8" in problem
+    rows = 'R1,Regeneration,"Two\nlines",,,\nR2,Regeneration,£150,000,,\n'
+    path.write_bytes(CSV_HEADER.encode() + rows.encode("cp1252"))
+    (problem,) = csv_problems(path)
+    assert problem.startswith(
+        "plan.csv row 3: not UTF-8 text (the byte 0xA3, '£' in the Windows character set)"
+    ), "row 2's quoted line break does not start a row"
+    assert "in Excel choose File > Save As, 'CSV UTF-8 (Comma delimited) (*.csv)'" in problem
+
+
+def example_rows() -> list[list[str]]:
+    with open(EXAMPLE / "example.csv", newline="", encoding="utf-8") as file:
+        return list(csv.reader(file))
+
+
+@pytest.mark.parametrize(
+    "separator,encoding",
+    [
+        (";", "utf-8"),
+        (";", "utf-8-sig"),  # Excel's "CSV UTF-8" where the decimal separator is a comma
+        ("\t", "utf-8"),
+        ("\t", "utf-8-sig"),
+        ("\t", "utf-16"),  # Excel's "Unicode Text": UTF-16 with a byte order mark, tabs
+        (",", "utf-16"),
+    ],
+)
+def test_csv_separated_by_semicolons_or_tabs_in_utf8_or_utf16(tmp_path, separator, encoding):
+    path = tmp_path / "plan.csv"
+    with open(path, "w", newline="", encoding=encoding) as file:
+        csv.writer(file, delimiter=separator).writerows(example_rows())
+    expected = load_plan(EXAMPLE / "example.csv").entries
+    assert [replace(e, origin=None) for e in load_plan(path).entries] == [
+        replace(e, origin=None) for e in expected
+    ]
+    wards = next(e for e in load_plan(path).entries if len(e.wards) > 1).wards
+    assert all(";" not in ward for ward in wards), "a quoted ';' in a cell is not a separator"
+
+
+def test_a_short_row_has_empty_cells_at_its_end(tmp_path):
+    path = tmp_path / "b5.csv"
+    lines = (EXAMPLE / "example.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:3]) + "1234\n", encoding="utf-8")
+    assert csv_problems(path) == [
+        "b5.csv row 4, column 'portfolio': is empty — fill it in",
+        "b5.csv row 4, column 'subject': is empty — fill it in",
+    ]
+
+
+def test_nul_bytes_are_not_a_text_csv(tmp_path):
+    path = tmp_path / "plan.csv"
+    path.write_bytes((EXAMPLE / "example.csv").read_bytes() + b"\0" * 512)
+    (problem,) = csv_problems(path)
+    assert problem.startswith("plan.csv row 16: holds NUL bytes, so it is not a text CSV file")
+    assert "copy it again" in problem
+
+
+def test_a_workbook_saved_with_a_csv_name(tmp_path):
+    path = tmp_path / "plan.csv"
+    path.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)))
+    (problem,) = csv_problems(path)
+    assert problem.startswith("plan.csv: is a spreadsheet workbook (.xlsx, .xls or .ods)")
+    assert "'CSV UTF-8 (Comma delimited) (*.csv)'" in problem
+
+
+def test_csv_empty_columns_and_cells_as_excel_writes_them(tmp_path):
+    path = csv_plan(
+        tmp_path,
+        ["R1,Regeneration,Subject,2022-06-14,,2022-04-01,,,", "R2,Regeneration,S,,,,,,,"],
+        CSV_HEADER.rstrip("\n") + ",,\n",
+    )
+    assert [e.reference for e in load_plan(path).entries] == ["R1", "R2"]
+    path.write_text(CSV_HEADER.rstrip("\n") + ",,\nR1,Regeneration,S,,,,,note\n")
+    (problem,) = csv_problems(path)
+    assert problem == (
+        "plan.csv row 2: column H holds 'note' but has no name in row 1 — name the column, "
+        "or delete the value"
+    )
+
+
+def test_csv_header_given_twice_or_missing(tmp_path):
+    found = csv_problems(csv_plan(tmp_path, [], "reference,portfolio,subject,Subject\n"))
+    assert found == [
+        "plan.csv row 1: the column 'subject' is given twice (columns C and D) — keep one"
+    ]
+    (found,) = csv_problems(csv_plan(tmp_path, ["R1,Regeneration,Subject"], ",,\n" + CSV_HEADER))
+    assert found.startswith("plan.csv row 1: is empty — the first row names the columns")
+
+
+def test_spreadsheet_column_letters():
+    assert [spreadsheet_column(i) for i in (0, 7, 25, 26, 27, 701, 702)] == [
+        "A",
+        "H",
+        "Z",
+        "AA",
+        "AB",
+        "ZZ",
+        "AAA",
+    ]
 
 
 # --- YAML ---------------------------------------------------------------------------------

@@ -227,3 +227,41 @@ def test_check_of_the_example_meeting_opens_its_templates_and_plan_quickly():
     result = invoke("check", str(kit.ROOT / "meetings" / "osb-2022-05-11.yaml"))
     assert result.exit_code == 0, result.output
     assert time.monotonic() - started < 5
+
+
+# --- a CSV plan that does not read: the same problem wherever it is used ---------------------
+
+BAD_CSVS = {
+    "a short row": (
+        b"reference,portfolio,subject\nR1,Regeneration,Subject\n1234\n",
+        "forward-plan/plan.csv row 3, column 'portfolio': is empty — fill it in",
+    ),
+    "NUL bytes at the end": (
+        b"reference,portfolio,subject\nR1,Regeneration,Subject\n" + b"\0" * 64,
+        "forward-plan/plan.csv row 3: holds NUL bytes, so it is not a text CSV file",
+    ),
+}
+
+
+@pytest.mark.parametrize("bad", BAD_CSVS)
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["forward-plan", "check", "forward-plan/plan.csv", "--as-of", "2022-05-03"],
+        ["forward-plan", "check", "forward-plan/plan.yaml", "--as-of", "2022-05-03"],
+        ["check", "meeting.yaml"],
+    ],
+    ids=["the CSV", "a plan.yaml including it", "a meeting's table"],
+)
+def test_a_csv_that_does_not_read_is_a_definition_problem(tmp_path, monkeypatch, bad, command):
+    write_table_meeting(tmp_path)
+    (tmp_path / "forward-plan" / "plan.yaml").write_text(
+        PLAN.replace("include: [entries/]", "include: [plan.csv]"), encoding="utf-8"
+    )
+    data, problem = BAD_CSVS[bad]
+    (tmp_path / "forward-plan" / "plan.csv").write_bytes(data)
+    monkeypatch.chdir(tmp_path)
+    result = invoke(*command)
+    assert result.exit_code == ExitCode.INVALID_INPUT, result.output
+    assert problem in result.output
+    assert "internal error" not in result.output

@@ -12,6 +12,7 @@ the pieces selections are made of.
 from __future__ import annotations
 
 import copy
+import json
 import os
 import re
 import tempfile
@@ -25,9 +26,11 @@ from packbuilder import api, definition
 from packbuilder import schema as s
 from packbuilder.definition import load_meeting
 from packbuilder.exceptions import DefinitionError, PackbuilderError
+from packbuilder.forwardplan.load import load_plan
 from packbuilder.pagesel import PageSelectionError, parse_page_selection
 
 import kit
+from test_changes import OLD
 
 EXAMPLES = int(os.environ.get("PACKBUILDER_FUZZ_EXAMPLES", "60"))
 FUZZ = settings(
@@ -210,3 +213,78 @@ def test_page_selections_from_their_own_pieces(text, count):
     for start, end in selection.ranges:
         expected.extend(range(start - 1, count if end is None else end))
     assert indices == expected
+
+
+_CSV_PIECES = st.sampled_from(
+    [
+        *("reference", "portfolio", "subject", "due_date", "key", "general_exception_date", ""),
+        *(",", ";", "\t", '"', "\n", "\r\n", "\r", " ", "\0", "\ufeff"),
+        *("R1", "Regeneration", "2022-06-14", "31/02/2022", "yes", "maybe", "Siân Ŵyn", "£"),
+    ]
+)
+
+
+@FUZZ
+@given(
+    text=st.lists(_CSV_PIECES, max_size=40).map("".join),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]),
+    tail=st.binary(max_size=8),
+)
+def test_csv_like_text_raises_only_packbuilder_errors(text, encoding, tail):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "plan.csv"
+        path.write_bytes(text.encode(encoding, errors="replace") + tail)
+        try:
+            load_plan(path)
+        except DefinitionError as error:
+            for problem in error.problems:
+                assert problem.startswith(f"{path}"), f"no file named: {problem}"
+                assert " — " in problem, f"no advice: {problem}"
+
+
+MANIFEST_KEYS = sorted(
+    {"kind", "pages", "meeting", "inputs", "items", "number", "title", "status", "papers"}
+    | {"documents", "selected", "file", "sha256", "revision", "date", "text", "first", ""}
+)
+json_trees = st.recursive(
+    scalars,
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.sampled_from(MANIFEST_KEYS), children, max_size=4)
+    ),
+    max_leaves=8,
+)
+
+
+@st.composite
+def mutated_manifests(draw):
+    manifest = copy.deepcopy(OLD)
+    for _ in range(draw(st.integers(1, 3))):
+        _path, container = draw(st.sampled_from(list(_containers(manifest))))
+        value = draw(json_trees)
+        if isinstance(container, dict):
+            key = draw(st.sampled_from(sorted({*container, *MANIFEST_KEYS})))
+            if draw(st.integers(0, 4)) == 0:
+                container.pop(key, None)
+            else:
+                container[key] = value
+        elif container and draw(st.booleans()):
+            container[draw(st.integers(0, len(container) - 1))] = value
+        else:
+            container.append(value)
+    return manifest
+
+
+@FUZZ
+@given(manifest=mutated_manifests(), new_side=st.booleans())
+def test_diff_of_a_mangled_manifest_raises_only_packbuilder_errors(manifest, new_side):
+    with tempfile.TemporaryDirectory() as tmp:
+        good, mangled = Path(tmp) / "good.json", Path(tmp) / "mangled.json"
+        good.write_text(json.dumps(OLD))
+        mangled.write_text(json.dumps(manifest))
+        old, new = (good, mangled) if new_side else (mangled, good)
+        try:
+            api.compare(old, new).text()
+        except PackbuilderError as error:
+            assert error.exit_code == 3
+            assert "mangled.json is not a packbuilder manifest (" in str(error)

@@ -12,13 +12,19 @@ import zipfile
 from pathlib import Path
 
 import jinja2
+import jinja2.sandbox
 import pytest
 from docx import Document as WordDocument
 
 from packbuilder import render
 from packbuilder.exceptions import ExitCode, InputError, TemplateError
+from packbuilder.forwardplan.load import load_plan
+from packbuilder.forwardplan.render import render_edition
+from packbuilder.forwardplan.select import build_edition
 from packbuilder.model import ItemStatus, ReportSource
+from packbuilder.render import docx as docx_module
 from packbuilder.render.docx import ZIP_TIMESTAMP
+from packbuilder.render.filters import TemplateLimitError
 
 from conftest import ITEM4_REPORT_FIELDS, REFERENCE_ITEM_PAGES, ROOT
 
@@ -111,6 +117,57 @@ def test_environment_is_strict_and_escapes():
         env.from_string("{{ x|paragraphs }}").render()
     for name in ("long_date", "ordinal_date", "paragraphs"):
         assert name in env.filters
+
+
+def test_environment_is_a_sandbox_with_limits():
+    env = render.jinja_environment()
+    assert isinstance(env, jinja2.sandbox.SandboxedEnvironment)
+    for unsafe in ("{{ x.__class__ }}", "{{ x.__class__.__mro__[1].__subclasses__() }}"):
+        with pytest.raises(jinja2.sandbox.SecurityError, match="__class__"):
+            env.from_string(unsafe).render(x="text")
+    assert env.from_string("{{ range(3)|list }} {{ '-' * 3 }} {{ 2 ** 10 }}").render() == (
+        "[0, 1, 2] --- 1024"
+    )
+    for huge in ("{{ range(10**8)|length }}", "{{ 'x' * 10**7 }}", "{{ 10 ** 100000 }}"):
+        with pytest.raises(TemplateLimitError):
+            render.jinja_environment().from_string(huge).render()
+    budget = render.jinja_environment().from_string(
+        "{% for i in range(400) %}{% for j in range(400) %}{% endfor %}{% endfor %}"
+    )
+    with pytest.raises(TemplateLimitError, match="more than 100,000 numbers in one template"):
+        budget.render()
+
+
+def _plain_environment() -> jinja2.Environment:
+    """The environment templates were filled in before the sandbox: the same options."""
+    env = jinja2.Environment(
+        autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
+    )
+    env.filters.update(render.jinja_environment().filters)
+    return env
+
+
+def test_the_sandbox_fills_the_real_templates_as_before(reference_meeting, tmp_path, monkeypatch):
+    """The agenda (with links and without), a cover report and the forward plan (its weekly
+    edition and the agenda's table) are the same bytes in the sandbox as without it."""
+    plan = load_plan(ROOT / "meetings" / "forward-plan" / "plan.yaml")
+    edition = build_edition(plan, dt.date(2022, 5, 3))
+    item, document = _item4(reference_meeting)
+
+    def fill_all(folder: Path) -> dict[str, bytes]:
+        folder.mkdir()
+        render.render_agenda(AGENDA, reference_meeting, REFERENCE_ITEM_PAGES, folder / "a.docx")
+        render.render_agenda(
+            AGENDA, reference_meeting, REFERENCE_ITEM_PAGES, folder / "b.docx", links=False
+        )
+        render.render_report(REPORT, reference_meeting, item, document, folder / "c.docx")
+        render_edition(plan, edition, folder / "d.docx")
+        render_edition(plan, edition, folder / "e.docx", heading="APPENDIX A", standalone=False)
+        return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+    sandboxed = fill_all(tmp_path / "sandbox")
+    monkeypatch.setattr(docx_module, "jinja_environment", _plain_environment)
+    assert fill_all(tmp_path / "plain") == sandboxed
 
 
 # --- contexts -----------------------------------------------------------------------------

@@ -280,6 +280,94 @@ def test_template_mistakes_name_the_template_and_the_variable(
         assert fragment in result.output, result.output
 
 
+@pytest.mark.parametrize(
+    "tags,fragments",
+    [
+        (
+            "{{ meeting.title.__class__.__mro__[1].__subclasses__() }}",
+            [
+                "my-agenda.docx uses a tag that is not allowed: access to attribute "
+                "'__class__' of 'str' object is unsafe",
+                "not Python's internals",
+            ],
+        ),
+        (
+            "{{ cycler.__init__.__globals__.os.system('id') }}",
+            ["my-agenda.docx uses a tag that is not allowed", "remove the tag"],
+        ),
+        (
+            ["{%p for i in range(10**8) %}", "{{ i }}", "{%p endfor %}"],
+            [
+                "my-agenda.docx asks for too much: range() was asked for more than 100,000 "
+                "numbers in one template",
+                "enormous range",
+            ],
+        ),
+        (
+            [
+                "{%p for i in range(1000) %}",
+                "{%p for j in range(1000) %}",
+                "{{ i }}",
+                "{%p endfor %}",
+                "{%p endfor %}",
+            ],
+            ["my-agenda.docx asks for too much: range() was asked for more than 100,000"],
+        ),
+        ("{{ 'x' * 10**9 }}", ["my-agenda.docx asks for too much: '*' was asked for"]),
+        ("{{ 2 ** 100000000 }}", ["my-agenda.docx asks for too much: '**' was asked for"]),
+        ("{{ 1 / 0 }}", ["my-agenda.docx could not be filled in: ZeroDivisionError"]),
+        (
+            "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
+            ["my-agenda.docx could not be filled in: RecursionError"],
+        ),
+    ],
+    ids=[
+        "__class__",
+        "__globals__",
+        "range(10**8)",
+        "nested ranges",
+        "'x' * 10**9",
+        "2 ** 100000000",
+        "1/0",
+        "recursion",
+    ],
+)
+def test_a_template_cannot_reach_python_or_run_for_ever(tmp_path, monkeypatch, tags, fragments):
+    paragraphs = [tags] if isinstance(tags, str) else tags
+    word(tmp_path / "my-agenda.docx", "{{ meeting.title }}", *paragraphs)
+    kit.write_meeting(tmp_path, "  - title: Minutes\n", committee=_committee_with("my-agenda.docx"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PACKBUILDER_SOFFICE", "no-such-soffice")  # fails before conversion
+    started = time.monotonic()
+    result = invoke("build", "meeting.yaml")
+    assert time.monotonic() - started < 20, "refused at once, not after running"
+    assert result.exit_code == ExitCode.TEMPLATE_ERROR, result.output
+    assert "What to do:" in result.output and "Traceback" not in result.output
+    assert "subclasses" not in result.output.split("not allowed")[-1], "no internals printed"
+    for fragment in fragments:
+        assert fragment in result.output, result.output
+
+
+def test_a_forward_plan_template_is_filled_in_the_sandbox_too(tmp_path, monkeypatch):
+    word(
+        tmp_path / "our-plan.docx",
+        "{%p for group in groups %}",
+        "{{ group.portfolio.__class__.__mro__ }}",
+        "{%p endfor %}",
+    )
+    (tmp_path / "entries").mkdir()
+    (tmp_path / "entries" / "regeneration.yaml").write_text(kit.SMALL_PLAN_ENTRIES)
+    (tmp_path / "plan.yaml").write_text(kit.SMALL_PLAN + "template: our-plan.docx\n")
+    monkeypatch.chdir(tmp_path)
+    result = invoke("forward-plan", "build", "plan.yaml", "--as-of", "2022-05-03", "-o", "out")
+    assert result.exit_code == ExitCode.TEMPLATE_ERROR, result.output
+    assert (
+        "error: our-plan.docx uses a tag that is not allowed: access to attribute '__class__' "
+        "of 'str' object is unsafe\n  What to do: templates may use the variables" in result.output
+    )
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_template_that_is_not_a_docx(tmp_path, monkeypatch):
     (tmp_path / "my-agenda.docx").write_text("{{ meeting.title }}")
     kit.write_meeting(tmp_path, "  - title: Minutes\n", committee=_committee_with("my-agenda.docx"))

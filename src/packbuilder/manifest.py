@@ -176,22 +176,154 @@ def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
 
 
 def read_manifest(path: Path) -> dict[str, Any] | None:
-    """Read a previous manifest; None if there is none or it cannot be read."""
+    """Read a previous build's manifest; None if there is none, it cannot be read, or it
+    is not shaped as a manifest (:func:`manifest_problems`)."""
+    manifest = _read_json(path)
+    return manifest if not manifest_problems(manifest) else None
+
+
+def load_manifest(path: Path | str) -> dict[str, Any]:
+    """A build's manifest, from its manifest.json or its output folder.
+
+    :class:`InputError` when there is none, it cannot be read, it is not JSON,
+    or it is not shaped as a manifest: the message says which.
+    """
+    path = Path(path)
+    file = path / MANIFEST if path.is_dir() else path
+    try:
+        manifest = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems = ["not found"]
+    except OSError as exc:
+        problems = [f"it cannot be read: {exc.strerror or exc}"]
+    except ValueError:
+        problems = ["it is not JSON text"]
+    else:
+        problems = manifest_problems(manifest)
+        if not problems:
+            return manifest
+    shown = problems[:3] + ([f"and {len(problems) - 3} more"] if len(problems) > 3 else [])
+    raise InputError(
+        f"{file} is not a packbuilder manifest ({'; '.join(shown)})",
+        hint="give the manifest.json of a build, or the build's output folder "
+        "(e.g. build/osb-2022-05-11)",
+    )
+
+
+def _read_json(path: Path) -> Any:
+    """The JSON in ``path``; None when it cannot be read or is not JSON."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
 
 
-def load_manifest(path: Path | str) -> dict[str, Any]:
-    """A build's manifest, from its manifest.json or its output folder."""
-    path = Path(path)
-    file = path / MANIFEST if path.is_dir() else path
-    manifest = read_manifest(file)
-    if not isinstance(manifest, dict) or "items" not in manifest:
-        raise InputError(
-            f"{file} is not a packbuilder manifest" + ("" if file.exists() else " (not found)"),
-            hint="give the manifest.json of a build, or the build's output folder "
-            "(e.g. build/osb-2022-05-11)",
-        )
-    return manifest
+# --- the shape of a manifest: what diff and status read ---------------------------------------
+
+_TEXT = (str,), "text"
+_TEXT_OR_NULL = (str, type(None)), "text or null"
+_WHOLE = (int,), "a whole number"
+_WHOLE_OR_NULL = (int, type(None)), "a whole number or null"
+_OBJECT = (dict,), "an object"
+_OBJECT_OR_NULL = (dict, type(None)), "an object or null"
+_LIST = (list,), "a list"
+_LIST_OR_NULL = (list, type(None)), "a list or null"
+
+_TOP = {"kind": _TEXT, "pages": _WHOLE, "meeting": _OBJECT, "inputs": _OBJECT, "items": _LIST}
+_MEETING = {
+    "file": _TEXT_OR_NULL,
+    "title": _TEXT_OR_NULL,
+    "date": _TEXT_OR_NULL,
+    "revision": _WHOLE_OR_NULL,
+}
+_ITEM = {"status": _TEXT_OR_NULL, "pages": _OBJECT_OR_NULL, "papers": _LIST}
+_PAPER = {"pages": _OBJECT_OR_NULL, "documents": _LIST}
+_DOCUMENT = {"title": _TEXT_OR_NULL, "selected": _LIST_OR_NULL}
+
+
+def manifest_problems(manifest: Any) -> list[str]:
+    """What makes ``manifest`` (parsed JSON) other than a build's manifest; empty if nothing.
+
+    Checks the keys and types of what :mod:`packbuilder.changes` and
+    :mod:`packbuilder.status` read: ``items`` is required, each item needs its
+    ``number`` and ``title`` (text), each paper its ``title``; the other keys
+    may be left out, but must have the right type when given.
+    """
+    if not isinstance(manifest, dict):
+        return [f"it holds {_described(manifest)}, not an object"]
+    if "items" not in manifest:
+        return ["it has no 'items'"]
+    problems = _typed(manifest, _TOP, "")
+    meeting = manifest.get("meeting")
+    if isinstance(meeting, dict):
+        problems += _typed(meeting, _MEETING, "meeting.")
+    items = manifest["items"]
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        problems += _item_problems(item, f"items[{i}]")
+    return problems
+
+
+def _item_problems(item: Any, where: str) -> list[str]:
+    """What is wrong with the item at ``where`` and its papers."""
+    if not isinstance(item, dict):
+        return [f"'{where}' should be an object, not {_described(item)}"]
+    problems = _required_text(item, ("number", "title"), where)
+    problems += _typed(item, _ITEM, f"{where}.")
+    papers = item.get("papers")
+    for p, paper in enumerate(papers if isinstance(papers, list) else []):
+        place = f"{where}.papers[{p}]"
+        if not isinstance(paper, dict):
+            problems.append(f"'{place}' should be an object, not {_described(paper)}")
+            continue
+        problems += _required_text(paper, ("title",), place)
+        problems += _typed(paper, _PAPER, f"{place}.")
+        documents = paper.get("documents")
+        for d, document in enumerate(documents if isinstance(documents, list) else []):
+            if not isinstance(document, dict):
+                problems.append(
+                    f"'{place}.documents[{d}]' should be an object, not {_described(document)}"
+                )
+            else:
+                problems += _typed(document, _DOCUMENT, f"{place}.documents[{d}].")
+    return problems
+
+
+def _required_text(value: dict[str, Any], keys: tuple[str, ...], where: str) -> list[str]:
+    """Problems for each of ``keys`` missing from ``value`` or not text."""
+    problems = []
+    for key in keys:
+        if key not in value:
+            problems.append(f"'{where}' has no '{key}'")
+        elif not isinstance(value[key], str):
+            problems.append(f"'{where}.{key}' should be text, not {_described(value[key])}")
+    return problems
+
+
+_Shape = dict[str, tuple[tuple[type, ...], str]]
+"""Keys and, for each, the types its value may have and how a message names them."""
+
+
+def _typed(value: dict[str, Any], shape: _Shape, prefix: str) -> list[str]:
+    """Problems for each key of ``shape`` that ``value`` has with a value of another type."""
+    problems = []
+    for key, (types, expected) in shape.items():
+        if key not in value:
+            continue
+        found = value[key]
+        if not isinstance(found, types) or (isinstance(found, bool) and bool not in types):
+            problems.append(f"'{prefix}{key}' should be {expected}, not {_described(found)}")
+    return problems
+
+
+def _described(value: Any) -> str:
+    """A JSON value as a message names it: ``the text 'many'``, ``a list``, ``null``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        text = value if len(value) <= 40 else value[:37] + "..."
+        return f"the text {text!r}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    return "a list" if isinstance(value, list) else "an object"

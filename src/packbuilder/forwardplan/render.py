@@ -18,8 +18,8 @@ The template is the whole edition; its variables:
     footer text, and whether to print "Page N of M" (not in the pack, which
     stamps its own page numbers).
 
-Rendering goes through :mod:`packbuilder.render` (its Jinja environment with
-autoescape and StrictUndefined, and its error messages) in one function,
+Rendering goes through :mod:`packbuilder.render` (its sandboxed Jinja environment
+with autoescape and StrictUndefined, and its error messages) in one function,
 :func:`render_docx`.
 """
 

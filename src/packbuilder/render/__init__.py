@@ -3,7 +3,9 @@
 Templates are ordinary .docx files with Jinja tags, rendered by docxtpl with
 autoescaping on (so "R&D <draft>" is printed as written) and
 :class:`jinja2.StrictUndefined` (so a misspelt variable is an error, not an
-empty gap). Every failure is raised as :class:`~packbuilder.exceptions.TemplateError`
+empty gap), in a Jinja sandbox (:class:`~packbuilder.render.filters.TemplateSandbox`:
+a tag cannot reach Python's internals, and ``range()``, ``*`` and ``**`` are
+limited). Every failure is raised as :class:`~packbuilder.exceptions.TemplateError`
 naming the template, and for an unknown variable the variable as written.
 
 Tags: ``{{ x }}`` prints a value; ``{%p ... %}`` in a paragraph of its own

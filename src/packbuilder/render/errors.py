@@ -17,10 +17,12 @@ from typing import Any
 import jinja2
 from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
+from jinja2.sandbox import SecurityError
 from lxml import etree
 
 from ..exceptions import TemplateError
 from ..schema import display_path
+from .filters import TemplateLimitError
 
 # --- opening ------------------------------------------------------------------------------
 
@@ -90,6 +92,8 @@ RENDER_ERRORS = (
     AttributeError,
     KeyError,
     IndexError,
+    ArithmeticError,
+    RecursionError,
 )
 """What filling in a template with tags that do not fit raises."""
 
@@ -109,6 +113,8 @@ def render_error(
             "{%p ...%} tag must be alone in its paragraph ({%tr ...%} alone in its table row)",
             where=where,
         )
+    if isinstance(exc, SecurityError):
+        return _security_error(name, exc, where)
     if isinstance(exc, jinja2.TemplateError):
         return TemplateError(
             f"{name} could not be filled in: {exc.message or exc}",
@@ -127,6 +133,25 @@ def render_error(
         f"{name} could not be filled in: {type(exc).__name__}: {exc}",
         hint="a tag applies an operation that does not fit the value (for example "
         "arithmetic on text); check the template's tags against the fields in the YAML",
+        where=where,
+    )
+
+
+def _security_error(name: str, exc: SecurityError, where: str | None) -> TemplateError:
+    """A tag the sandbox refused: Python's internals, or a huge range, text or number."""
+    if isinstance(exc, TemplateLimitError):
+        return TemplateError(
+            f"{name} asks for too much: {exc.message or exc}",
+            hint="a tag makes an enormous range, text or number (for example "
+            "'range(10**8)'); correct or remove it in the template (open it in Word): an "
+            "agenda or a table needs only the lists it is given",
+            where=where,
+        )
+    return TemplateError(
+        f"{name} uses a tag that is not allowed: {(exc.message or str(exc)).rstrip('.')}",
+        hint="templates may use the variables, their fields and the filters described under "
+        "'Templates' in the README, not Python's internals (names that start with '_', such as "
+        "__class__); remove the tag from the template (open it in Word)",
         where=where,
     )
 
