@@ -633,3 +633,23 @@ def test_a_bad_setting_and_bad_entries_files_are_reported_together(tmp_path):
     assert len(found) == 2, found
     assert "plan.yaml:1 (months): expected a whole number, found 'six'" in found[0]
     assert "a.yaml:3 (entries[0].due_date): '2024-06-31' is not a real date" in found[1]
+
+
+def test_plan_dates_and_paths_no_file_or_calendar_can_have(tmp_path):
+    found = problems(csv_plan(tmp_path, ["R1,Regeneration,Subject,01/01/0001,,"]))
+    assert "column 'due_date': '01/01/0001' is in the year 1" in found[0]
+    assert "dates must be in the years 1900 to 2199" in found[0]
+    plan = write(tmp_path, "plan.yaml", 'include: ["en\\0tries.yaml"]\n')
+    (found,) = problems(plan)
+    assert "plan.yaml:1 (include[0]): the path contains a NUL character" in found
+
+
+def test_an_edition_date_outside_the_years_is_a_usage_error(tmp_path):
+    from click.testing import CliRunner
+
+    from packbuilder.cli import main
+
+    plan = csv_plan(tmp_path, ["R1,Regeneration,Subject,2022-06-14,,"])
+    result = CliRunner().invoke(main, ["forward-plan", "check", str(plan), "--as-of", "0001-01-02"])
+    assert result.exit_code == 2, result.output
+    assert "the year must be from 1900 to 2199" in result.output

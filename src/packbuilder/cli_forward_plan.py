@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -19,13 +20,24 @@ from .exceptions import ChecksFailedError
 from .forwardplan.build import build_forward_plan, check_plan
 from .forwardplan.checks import Finding
 from .forwardplan.model import MAX_MONTHS
+from .schema import FIRST_YEAR, LAST_YEAR
 
 DEFAULT_OUTPUT = Path("build") / "forward-plan"
 
 _plan_argument = click.argument("plan", type=click.Path(exists=True, path_type=Path))
+
+
+def _date_in_range(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Refuse an --as-of outside the years dates may be in (as the plan's own dates)."""
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise click.BadParameter(f"the year must be from {FIRST_YEAR} to {LAST_YEAR}")
+    return value
+
+
 _as_of_option = click.option(
     "--as-of",
     type=click.DateTime(formats=["%Y-%m-%d"]),
+    callback=_date_in_range,
     help="The edition's date, YYYY-MM-DD (default: the plan's as_of, SOURCE_DATE_EPOCH, today).",
 )
 _months_option = click.option(

@@ -187,7 +187,7 @@ def stamp(path: Path) -> Stamp:
     """``path``'s (mtime in ns, size), or None when it is missing."""
     try:
         info = path.stat()
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in a path written in a broken file
         return None
     return (info.st_mtime_ns, info.st_size)
 

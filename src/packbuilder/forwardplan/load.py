@@ -50,9 +50,15 @@ def parse_date(text: str) -> dt.date:
     text = " ".join(text.split())
     for fmt in _DATE_FORMATS:
         try:
-            return dt.datetime.strptime(text, fmt).date()
+            date = dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+        if not s.FIRST_YEAR <= date.year <= s.LAST_YEAR:
+            raise s.Invalid(
+                f"'{text}' is in the year {date.year}",
+                f"dates must be in the years {s.FIRST_YEAR} to {s.LAST_YEAR}; check the year",
+            )
+        return date
     iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
     if iso:
         year, month, day = (int(part) for part in iso.groups())
@@ -187,10 +193,11 @@ class IncludePath(s.Type):
 
     def convert(self, node: yaml.Node, ctx: s.Context, key: str) -> Path:
         text = str(self._scalar(node).value).strip()
-        path = (ctx.base_dir / text).resolve()
-        if path.is_dir() or (path.is_file() and path.suffix.lower() in (*YAML_SUFFIXES, ".csv")):
+        path = s.resolve_written(ctx.base_dir, text)
+        kind = s.path_kind(path, text)
+        if kind == "folder" or (kind == "file" and path.suffix.lower() in (*YAML_SUFFIXES, ".csv")):
             return path
-        if path.is_file():
+        if kind == "file":
             raise s.Invalid(f"'{text}' is neither YAML nor CSV", "include .yaml or .csv files")
         raise s.Invalid(
             f"not found: {text} (looked for {path})", "paths are relative to the plan file"
