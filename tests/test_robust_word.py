@@ -5,9 +5,12 @@ tag, a file that is not a .docx, each named with what to do (exit 5)."""
 
 from __future__ import annotations
 
+import os
 import re
+import struct
 import time
 import zipfile
+import zlib
 from pathlib import Path
 
 import docx as python_docx
@@ -135,6 +138,111 @@ def test_check_docx_accepts_real_word_documents(tmp_path):
     check_docx(kit.docx(tmp_path / "a.docx"))
     check_docx(word(tmp_path / "b.docx", "Cyngor Sir Ynys Môn"))
     check_docx(kit.unconvertible_docx(tmp_path / "c.docx"))  # well formed; LibreOffice refuses it
+
+
+# --- a zip bomb ------------------------------------------------------------------------------
+
+BOMB_XML_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    b"<w:body><w:p><w:r><w:t>"
+)
+BOMB_XML_TAIL = b"</w:t></w:r></w:p></w:body></w:document>"
+
+
+def zip_bomb(path: Path, megabytes: int) -> Path:
+    """The example .docx with a word/document.xml that inflates to ``megabytes`` MB (spaces
+    in one well-formed paragraph) from about a kilobyte per megabyte.
+
+    Written directly as a zip (a fraction of a second for 800 MB): the deflate
+    stream of one megabyte, flushed so that it stands alone, is repeated.
+    """
+    block = b" " * (1 << 20)
+    squeeze = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = squeeze.compress(BOMB_XML_HEAD) + squeeze.flush(zlib.Z_FULL_FLUSH)
+    middle = squeeze.compress(block) + squeeze.flush(zlib.Z_FULL_FLUSH)
+    last = squeeze.compress(BOMB_XML_TAIL) + squeeze.flush()
+    crc = zlib.crc32(BOMB_XML_HEAD)
+    for _ in range(megabytes):
+        crc = zlib.crc32(block, crc)
+    size = len(BOMB_XML_HEAD) + megabytes * len(block) + len(BOMB_XML_TAIL)
+    bomb = (first + middle * megabytes + last, size, zlib.crc32(BOMB_XML_TAIL, crc))
+    parts = []
+    with zipfile.ZipFile(kit.EXAMPLE_DOCX) as example:
+        for name in example.namelist():
+            if name == "word/document.xml":
+                parts.append((name, zipfile.ZIP_DEFLATED, *bomb))
+            else:
+                data = example.read(name)
+                parts.append((name, zipfile.ZIP_STORED, data, len(data), zlib.crc32(data)))
+    local, central = bytearray(), bytearray()
+    for name, method, data, unpacked, checksum in parts:
+        raw = name.encode()
+        fields = (20, 0, method, 0, 0x21, checksum, len(data), unpacked, len(raw))
+        offset = len(local)
+        local += struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields, 0) + raw + data
+        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, *fields, 0, 0, 0, 0, 0, offset)
+        central += raw
+    count = len(parts)
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(central), len(local), 0)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(bytes(local + central + end))
+    return path
+
+
+def test_the_bomb_is_a_real_one(tmp_path):
+    """What the tests refuse really inflates as declared (a small one, read whole)."""
+    with zipfile.ZipFile(zip_bomb(tmp_path / "small.docx", 3)) as archive:
+        assert archive.testzip() is None
+        assert archive.getinfo("word/document.xml").compress_size < 10_000
+        xml = archive.read("word/document.xml")
+    assert len(xml) > 3_000_000 and xml.endswith(BOMB_XML_TAIL)
+    python_docx.Document(str(tmp_path / "small.docx"))
+
+
+@pytest.mark.parametrize(
+    "megabytes,fragment",
+    [
+        (800, "would unpack to 840 MB (from 2 MB), more than the 200 MB packbuilder accepts"),
+        (50, "has a part (word/document.xml) that would unpack to 52 MB from 52 kB"),
+    ],
+)
+def test_a_zip_bomb_is_refused_without_inflating_it(tmp_path, megabytes, fragment):
+    bomb = zip_bomb(tmp_path / "bomb.docx", megabytes)
+    started = time.monotonic()
+    with pytest.raises(DocumentError) as info:
+        check_docx(bomb, where="papers/bomb.docx")
+    assert time.monotonic() - started < 1.0  # inflating 800 MB takes seconds
+    assert info.value.where == "papers/bomb.docx"
+    assert fragment in info.value.message and "zip bomb" in info.value.message
+    assert "ask the author for the paper again" in info.value.hint
+    assert info.value.exit_code is ExitCode.BAD_DOCUMENT
+
+
+def test_a_large_ordinary_document_is_accepted(tmp_path):
+    """Four megabytes of text that compresses as text does (about twice) is not a bomb."""
+    noise = os.urandom(2_000_000).hex().encode()
+    big = kit.rezip(
+        kit.EXAMPLE_DOCX,
+        tmp_path / "big.docx",
+        change=lambda n, d: d + b"<!--" + noise + b"-->" if n == "word/document.xml" else d,
+    )
+    check_docx(big)
+
+
+def test_a_zip_bomb_paper_is_refused_by_check_and_build_before_libreoffice(tmp_path, monkeypatch):
+    zip_bomb(tmp_path / "papers" / "update.docx", 800)
+    kit.write_meeting(tmp_path, ONE_WORD_PAPER)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PACKBUILDER_SOFFICE", "no-such-soffice")  # exit 6 if it got that far
+    for command in ("check", "build"):
+        started = time.monotonic()
+        result = invoke(command, "meeting.yaml")
+        assert time.monotonic() - started < 5
+        assert result.exit_code == ExitCode.BAD_DOCUMENT, result.output
+        assert "error: papers/update.docx: would unpack to 840 MB" in result.output
+        assert "What to do: do not open it; ask the author" in result.output
+    assert not (tmp_path / "build" / "meeting").exists()
 
 
 # --- through the command line --------------------------------------------------------------

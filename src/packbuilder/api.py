@@ -235,7 +235,7 @@ def build(meeting_path: Path | str, options: BuildOptions | None = None) -> Buil
             progress=progress,
             office=options.office,
         )
-        render_cache = RenderCache(options.cache_dir)
+        render_cache = RenderCache(options.cache_dir, progress=progress)
         session = (
             options.session.begin() if options.session is not None else contextlib.nullcontext()
         )

@@ -41,8 +41,27 @@ def report_build(reporter: Reporter, result: api.BuildResult, prefix: str = "") 
     """What every building command prints: warnings, the built line, what changed."""
     for warning in result.warnings:
         reporter.warning(str(warning))
+    discarded = cache_discarded(result)
+    if discarded:
+        reporter.warning(discarded)
     reporter.result(prefix + built_line(result))
     report_changes(reporter, result)
+
+
+def cache_discarded(result: api.BuildResult) -> str | None:
+    """That damaged cache entries were discarded (and their documents made again), if any."""
+    entries = [*result.conversions.discarded, *result.renders.discarded]
+    if not entries:
+        return None
+    what = (
+        f"a damaged cache entry was discarded ({entries[0]})"
+        if len(entries) == 1
+        else f"{len(entries)} damaged cache entries were discarded (in {entries[0].parent.parent})"
+    )
+    return (
+        f"{what} and made again; the pack is not affected. If this happens again, check the "
+        "disk the cache is on, or empty the cache with: packbuilder cache clear"
+    )
 
 
 def report_changes(reporter: Reporter, result: api.BuildResult) -> None:

@@ -4,7 +4,9 @@ A document's cache key is the hash of what is inside the .docx (its parts,
 not the zip bytes, which carry timestamps), the LibreOffice installation and
 the export filter, so a cached PDF is served only for exactly the same
 input and converter. A rebuild with nothing changed starts LibreOffice zero
-times.
+times. A cached PDF is checked against the checksum stored with it and
+copied into the build's work folder (:func:`packbuilder.cachedir.read_entry`);
+a damaged one is discarded, said so, and the document converted again.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._exec import soffice
+from .cachedir import Entry, read_entry, write_entry
 from .exceptions import ConversionTimeoutError, ConverterError, DocumentError, OutputError
 from .schema import display_path
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"  # 2: entries carry their SHA-256 (cachedir)
 _WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
 """Errors of a copy that are the destination's fault (the disk is full or read-only)."""
 DEFAULT_TIMEOUT = 180.0
@@ -50,7 +53,9 @@ def docx_content_hash(path: Path) -> str:
         with zipfile.ZipFile(path) as archive:
             for name in sorted(archive.namelist()):
                 digest.update(name.encode() + b"\0")
-                digest.update(archive.read(name))
+                with archive.open(name) as part:  # in blocks: a part may be large
+                    for block in iter(lambda: part.read(1 << 20), b""):
+                        digest.update(block)
                 digest.update(b"\0")
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError):
         digest = hashlib.sha256(b"raw\0")
@@ -62,38 +67,36 @@ def docx_content_hash(path: Path) -> str:
 
 
 class ConversionCache:
-    """Converted PDFs on disk, keyed by input content and converter; ``root=None`` disables it."""
+    """Converted PDFs on disk, keyed by input content and converter; ``root=None`` disables it.
+
+    Each entry carries the SHA-256 of its bytes (see :mod:`packbuilder.cachedir`).
+    """
 
     def __init__(self, root: Path | None):
         self.root = root / "pdf" if root else None
 
-    def get(self, key: str) -> Path | None:
-        if self.root is None:
-            return None
-        path = self.root / f"{key}.pdf"
-        return path if path.is_file() else None
+    def entry(self, key: str) -> Path | None:
+        """Where the PDF for ``key`` is kept (None without a cache)."""
+        return self.root / f"{key}.pdf" if self.root is not None else None
 
-    def put(self, key: str, pdf: Path) -> Path:
-        """Store ``pdf`` under ``key`` atomically and return the stored path."""
-        if self.root is None:
-            return pdf
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".part")
-            os.close(fd)
-            shutil.copyfile(pdf, tmp)
-            target = self.root / f"{key}.pdf"
-            os.replace(tmp, target)
-            return target
-        except OSError:
-            # A cache that cannot be written must not fail the build.
-            return pdf
+    def fetch(self, key: str, out: Path) -> Entry:
+        """Copy the cached PDF for ``key`` to ``out``, verified; a damaged entry is deleted."""
+        entry = self.entry(key)
+        return read_entry(entry, out) if entry is not None else Entry.MISS
+
+    def put(self, key: str, pdf: Path) -> None:
+        """Keep a copy of ``pdf`` under ``key``, atomically; a cache that cannot be written
+        (or a file that is not a whole PDF) never fails the build."""
+        entry = self.entry(key)
+        if entry is not None:
+            write_entry(pdf, entry)
 
 
 @dataclass
 class ConversionStats:
     converted: list[Path] = field(default_factory=list)
     cached: list[Path] = field(default_factory=list)
+    discarded: list[Path] = field(default_factory=list)  # damaged cache entries deleted
     runs: int = 0  # one-shot LibreOffice runs
     served: int = 0  # documents converted by a kept-running LibreOffice (OfficeServer)
 
@@ -127,6 +130,7 @@ class Converter:
         self.stats = ConversionStats()
         self._originals: dict[Path, Path] = {}  # staged copy -> the clerk's file, for messages
         self._names: dict[Path, str] = {}  # the clerk's file -> its name in messages
+        self._done: dict[str, Path] = {}  # key -> its PDF, as the cache gave it to this build
 
     def convert(
         self, sources: Sequence[Path], names: Mapping[Path, str] | None = None
@@ -139,17 +143,18 @@ class Converter:
         self._names.update(names or {})
         identity = soffice.converter_identity(soffice.find_soffice()) if sources else ""
         keys: dict[Path, str] = {}
-        results: dict[Path, Path] = {}
         for source in dict.fromkeys(sources):
-            key = hashlib.sha256(
+            keys[source] = hashlib.sha256(
                 f"{CACHE_FORMAT}|{identity}|{docx_content_hash(source)}".encode()
             ).hexdigest()
-            keys[source] = key
-            cached = self.cache.get(key)
-            if cached:
-                results[source] = cached
-                self.stats.cached.append(source)
-        missing = [s for s in keys if s not in results]
+        alike: dict[str, list[Path]] = {}  # sources with the same content convert once
+        for source, key in keys.items():
+            alike.setdefault(key, []).append(source)
+        pdfs = {key: self._done[key] for key in alike if key in self._done}
+        for key in pdfs:
+            self.stats.cached.extend(alike[key])
+        pdfs.update(self._from_cache({k: g for k, g in alike.items() if k not in pdfs}))
+        missing = [group[0] for key, group in alike.items() if key not in pdfs]
         if missing:
             self.progress(
                 f"Converting {len(missing)} Word document(s) with LibreOffice "
@@ -158,14 +163,43 @@ class Converter:
             started = time.monotonic()
             converted = self._convert_uncached(missing, keys)
             for source, pdf in converted.items():
-                results[source] = self.cache.put(keys[source], pdf)
-                self.stats.converted.append(source)
+                self.cache.put(keys[source], pdf)
+                pdfs[keys[source]] = pdf
+                self.stats.converted.extend(alike[keys[source]])
             self.progress(
                 f"Converted {len(missing)} document(s) in {time.monotonic() - started:.1f} s"
             )
         elif keys:
             self.progress(f"{len(keys)} Word document(s) already converted (cache)")
-        return results
+        if self.cache.root is not None:  # without a cache, every conversion is done again
+            self._done.update(pdfs)
+        return {source: pdfs[key] for source, key in keys.items()}
+
+    def _from_cache(self, alike: dict[str, list[Path]]) -> dict[str, Path]:
+        """The PDFs the cache holds, by key, copied into the work folder.
+
+        A damaged entry is deleted and reported; its document is converted again.
+        """
+        pdfs: dict[str, Path] = {}
+        folder = None
+        for key, group in alike.items():
+            if self.cache.entry(key) is None:
+                continue
+            folder = folder or self._new_dir("cached")
+            out = folder / f"{key}.pdf"
+            found = self.cache.fetch(key, out)
+            if found is Entry.HIT:
+                pdfs[key] = out
+                self.stats.cached.extend(group)
+            elif found is Entry.DAMAGED:
+                entry = self.cache.entry(key)
+                assert entry is not None
+                self.stats.discarded.append(entry)
+                name = self._names.get(group[0]) or display_path(group[0])
+                self.progress(
+                    f"A damaged cache entry was discarded ({entry}); converting {name} again"
+                )
+        return pdfs
 
     def _convert_uncached(self, sources: list[Path], keys: dict[Path, str]) -> dict[Path, Path]:
         stage = self._new_dir("in")

@@ -6,6 +6,12 @@ A clerk would rather be told. :func:`check_docx` accepts a file only if it is
 a readable zip package holding ``word/document.xml`` that is well-formed XML,
 and otherwise raises :class:`~packbuilder.exceptions.DocumentError` naming
 the file, what it seems to be instead and what to do.
+
+A package that would unpack to more than :data:`MAX_UNPACKED` bytes, or holds
+a large part compressed more than :data:`MAX_RATIO` times (a "zip bomb": a
+few hundred kilobytes that inflate to gigabytes), is refused from the sizes
+its zip directory declares, before anything is inflated; reading a part
+stops at its declared size. Parts are then read in blocks, never whole.
 """
 
 from __future__ import annotations
@@ -19,6 +25,14 @@ from lxml import etree
 from .exceptions import DocumentError, EncryptedDocumentError, describe_error
 
 MAIN_PART = "word/document.xml"
+MAX_UNPACKED = 200_000_000
+"""The most a Word paper's parts may take once unpacked (200 MB: a long report full of
+photographs takes a tenth of that)."""
+MAX_RATIO = 100
+"""How many times a part of more than :data:`RATIO_FROM` bytes may be compressed (the
+text of a Word document compresses about ten times; zeros, a thousand)."""
+RATIO_FROM = 1_000_000
+BLOCK = 1 << 20
 OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 """The start of a Compound File: an old .doc, or a password-protected .docx."""
 
@@ -62,10 +76,12 @@ def check_docx(path: Path, *, where: str | None = None) -> None:
             names = set(archive.namelist())
             if MAIN_PART not in names:
                 raise _other_package(names, fail)
+            _check_sizes(archive.infolist(), fail)
             bad = archive.testzip()
             if bad is not None:
                 raise fail(f"is damaged: its part {bad} is corrupt", FRESH_COPY_HINT)
-            xml = archive.read(MAIN_PART)
+            with archive.open(MAIN_PART) as xml:
+                _check_xml(xml, fail)
     except DocumentError:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
@@ -73,14 +89,67 @@ def check_docx(path: Path, *, where: str | None = None) -> None:
         raise fail(f"is damaged and cannot be opened ({reason})", FRESH_COPY_HINT) from None
     except (RuntimeError, NotImplementedError) as exc:  # encrypted or exotic zip entries
         raise fail(f"cannot be opened ({describe_error(exc)})", RESAVE_HINT) from None
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
+def _check_sizes(parts: list[zipfile.ZipInfo], fail) -> None:  # type: ignore[no-untyped-def]
+    """Refuse a package too large once unpacked, or with a part compressed like a zip bomb,
+    from the sizes its zip directory declares (nothing is inflated)."""
+    unpacked = sum(part.file_size for part in parts)
+    packed = sum(part.compress_size for part in parts)
+    swollen = [
+        part
+        for part in parts
+        if part.file_size > RATIO_FROM and part.file_size > MAX_RATIO * max(part.compress_size, 1)
+    ]
+    if unpacked <= MAX_UNPACKED and not swollen:
+        return
+    if unpacked > MAX_UNPACKED:
+        what = (
+            f"would unpack to {_size(unpacked)} (from {_size(packed)}), more than the "
+            f"{_size(MAX_UNPACKED)} packbuilder accepts"
+        )
+    else:
+        part = swollen[0]
+        what = (
+            f"has a part ({part.filename}) that would unpack to {_size(part.file_size)} from "
+            f"{_size(part.compress_size)}, far more than a Word document's text compresses"
+        )
+    raise fail(
+        f"{what}; it may be a 'zip bomb', made to exhaust the computer that opens it",
+        "do not open it; ask the author for the paper again, saved as PDF (name the PDF in "
+        "the meeting file) or as a .docx with its pictures compressed (in Word: File > "
+        "Compress Pictures)",
+    )
+
+
+def _check_xml(xml, fail) -> None:  # type: ignore[no-untyped-def]
+    """Parse the open part ``xml`` in blocks, building no tree; refuse it if not well formed."""
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, huge_tree=True, target=_NoTree()
+    )
     try:
-        etree.fromstring(xml, parser)
+        for block in iter(lambda: xml.read(BLOCK), b""):
+            parser.feed(block)
+        parser.close()
     except etree.XMLSyntaxError as exc:
         raise fail(
             f"is damaged: its text ({MAIN_PART}) is not valid XML ({describe_error(exc)})",
             FRESH_COPY_HINT,
         ) from None
+
+
+class _NoTree:
+    """A parser target that keeps nothing: the XML is checked, not kept."""
+
+    def close(self) -> None:
+        return None
+
+
+def _size(count: int) -> str:
+    """``855 kB``, ``800 MB``."""
+    if count >= 1_000_000:
+        return f"{count / 1_000_000:,.0f} MB"
+    return f"{max(1, round(count / 1000)):,} kB"
 
 
 def _not_a_package(path: Path, head: bytes, fail) -> DocumentError:  # type: ignore[no-untyped-def]

@@ -33,8 +33,10 @@ POLL = 0.1
 
 
 def lock_path(output_dir: Path) -> Path:
-    """``build/.osb-2022-05-11.lock`` for ``build/osb-2022-05-11``."""
-    return output_dir.parent / f".{output_dir.name}.lock"
+    """``build/.osb-2022-05-11.lock`` for ``build/osb-2022-05-11``, as an absolute path
+    (so that ``.``, the current folder, has its lock beside it, not in it)."""
+    folder = Path(os.path.abspath(output_dir))
+    return folder.parent / f".{folder.name}.lock"
 
 
 @contextlib.contextmanager

@@ -6,6 +6,12 @@ the old folder renamed aside and the new one renamed into place; the old one
 is then deleted. A build that fails or is interrupted before that point
 leaves the previous outputs exactly as they were. If the process dies
 between the two renames, the next run puts the previous folder back first.
+
+The names beside the output folder (its lock, staging and set-aside
+folders) are derived from its absolute path, so ``-o .`` and ``-o ..`` work.
+The current folder itself cannot be swapped (the shell standing in it would be
+left in a deleted folder, showing nothing), so it is published into entry by
+entry instead (:func:`_replace_contents`).
 """
 
 from __future__ import annotations
@@ -52,6 +58,32 @@ def _describe_os_error(exc: OSError, path: Path) -> OutputError:
         hint="check that the folder exists and is writable and that the disk is working, "
         "or choose another folder with --output",
     )
+
+
+def absolute(path: Path) -> Path:
+    """``path`` made absolute without following links: ``.`` is the current folder's path."""
+    return Path(os.path.abspath(path))
+
+
+def shown_name(output_dir: Path) -> Path:
+    """How to name the output folder in messages: as given, unless that has no name of its
+    own (``.``, ``..``), when its absolute path says more."""
+    return output_dir if output_dir.name not in ("", "..") else absolute(output_dir)
+
+
+def check_folders_above(output_dir: Path) -> None:
+    """Refuse an output folder below a file (``-o notes.txt/pack``), naming the file."""
+    for parent in output_dir.parents:
+        try:
+            if parent.is_dir():
+                return
+            if parent.exists() or parent.is_symlink():
+                raise OutputError(
+                    f"{parent} is a file, not a folder",
+                    hint="choose another output folder with -o/--output",
+                )
+        except OSError:
+            return  # cannot look: creating the folders will say why
 
 
 def recover(output_dir: Path) -> None:
@@ -182,31 +214,35 @@ def staged_output(
     and ``output_dir`` is left exactly as it was. Errors writing into the
     staging folder are re-worded to name the output folder.
     """
-    with build_lock(output_dir, wait=wait, progress=progress):
-        recover(output_dir)
-        check_output_dir(output_dir, marker, kind)
-        staging = make_staging_dir(output_dir)
+    folder, shown = absolute(output_dir), shown_name(output_dir)
+    check_folders_above(shown)
+    with build_lock(shown, wait=wait, progress=progress):
+        recover(folder)
+        check_output_dir(shown, marker, kind)
+        staging = make_staging_dir(folder, shown)
         try:
             yield staging
         except (OSError, OutputError) as exc:
             discard(staging)
-            raise staging_error(exc, staging, output_dir) from exc
+            raise staging_error(exc, staging, shown) from exc
         except BaseException:
             discard(staging)
             raise
         try:
-            publish(staging, output_dir)
+            publish(staging, folder, shown=shown, marker=marker)
         finally:
             discard(staging)  # gone once published; a failed swap leaves the old folder
 
 
-def make_staging_dir(output_dir: Path) -> Path:
-    """Create the staging folder for ``output_dir`` (and its parents)."""
+def make_staging_dir(output_dir: Path, shown: Path | None = None) -> Path:
+    """Create the staging folder for ``output_dir`` (and its parents); ``shown`` names the
+    output folder in messages."""
+    folder = absolute(output_dir)
     try:
-        output_dir.parent.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.staging-", dir=output_dir.parent))
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{folder.name}.staging-", dir=folder.parent))
     except OSError as exc:
-        raise _describe_os_error(exc, output_dir) from exc
+        raise _describe_os_error(exc, shown or output_dir) from exc
 
 
 def discard(staging: Path) -> None:
@@ -214,23 +250,31 @@ def discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
 
 
-def publish(staging: Path, output_dir: Path) -> None:
+def publish(
+    staging: Path, output_dir: Path, *, shown: Path | None = None, marker: str = MANIFEST
+) -> None:
     """Replace ``output_dir`` with ``staging`` so readers see the old or the new, never half.
 
     Ctrl-C (or SIGTERM) during the swap is held until the swap is complete, so
     it cannot leave the previous folder renamed aside and the new one not yet
     in place; it is then reported as :class:`BuildInterrupted`, saying that the
-    new outputs were published.
+    new outputs were published. ``shown`` names the output folder in messages;
+    ``marker`` is the file that marks it as packbuilder's (see
+    :func:`_replace_contents`, for the current folder).
     """
+    folder, shown = absolute(output_dir), shown or output_dir
     _make_readable(staging)
     _sync(staging)
     with _interrupts_held() as received:
-        _swap(staging, output_dir)
-        _sync_folder(output_dir.parent)
+        if _holds_current_folder(folder):
+            _replace_contents(staging, folder, shown, marker)
+            _sync_folder(folder)
+        else:
+            _swap(staging, folder, shown)
+        _sync_folder(folder.parent)
     if received:
         raise BuildInterrupted(
-            f"interrupted; the new outputs in {output_dir} had already been published "
-            "and are complete"
+            f"interrupted; the new outputs in {shown} had already been published and are complete"
         )
 
 
@@ -293,7 +337,7 @@ def _interrupts_held() -> Iterator[list[int]]:
             signal.signal(signum, handler)
 
 
-def _swap(staging: Path, output_dir: Path) -> None:
+def _swap(staging: Path, output_dir: Path, shown: Path) -> None:
     old = None
     try:
         if output_dir.exists():
@@ -304,9 +348,74 @@ def _swap(staging: Path, output_dir: Path) -> None:
         if old is not None and old.exists() and not output_dir.exists():
             with contextlib.suppress(OSError):
                 os.rename(old, output_dir)
-        raise _describe_os_error(exc, output_dir) from exc
+        raise _describe_os_error(exc, shown) from exc
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _holds_current_folder(folder: Path) -> bool:
+    """Whether the process stands in ``folder`` (absolute), or in a folder inside it."""
+    try:
+        current = Path.cwd()
+    except OSError:
+        return False
+    return folder == current or folder in current.parents
+
+
+def _replace_contents(staging: Path, folder: Path, shown: Path, marker: str) -> None:
+    """Publish ``staging`` into the current folder ``folder``, entry by entry.
+
+    The ``marker`` goes first, replacing the old one in one step (a hard link
+    keeps the old one for undoing), so the folder is recognisably
+    packbuilder's throughout. Then each old entry is set aside and the new one
+    renamed into its place; old entries the new outputs lack are set aside
+    too; then all that was set aside is deleted. A rename that fails undoes
+    those done, in reverse, so the previous outputs are left as they were.
+    Unlike the swap, a build killed outright during these renames can leave
+    some entries old and some new (each one complete); the next build
+    replaces them all.
+    """
+    undo: list[tuple[Path, Path]] = []  # renames that undo what was done, in order done
+
+    def move(source: Path, target: Path) -> None:
+        os.rename(source, target)
+        undo.append((target, source))
+
+    aside = None
+    try:
+        aside = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old-", dir=folder.parent))
+        new = sorted(os.listdir(staging), key=lambda name: (name != marker, name))
+        for name in new:
+            if name == marker and _link_aside(folder / name, aside / name):
+                os.replace(staging / name, folder / name)
+                undo.append((aside / name, folder / name))
+                continue
+            if os.path.lexists(folder / name):
+                move(folder / name, aside / name)
+            move(staging / name, folder / name)
+        for name in sorted(set(os.listdir(folder)) - set(new)):
+            move(folder / name, aside / name)
+    except OSError as exc:
+        for source, target in reversed(undo):
+            with contextlib.suppress(OSError):
+                os.rename(source, target)
+        if aside is not None:
+            with contextlib.suppress(OSError):
+                os.rmdir(aside)  # only if everything set aside went back
+        raise _describe_os_error(exc, shown) from exc
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def _link_aside(path: Path, aside: Path) -> bool:
+    """Give the file ``path`` a second name ``aside``; False if it is not a plain file or
+    the file system cannot (then it is set aside by renaming)."""
+    if path.is_symlink() or not path.is_file():
+        return False
+    try:
+        os.link(path, aside)
+    except OSError:
+        return False
+    return True
 
 
 def staging_error(exc: OSError | OutputError, staging: Path, output_dir: Path) -> PackbuilderError:

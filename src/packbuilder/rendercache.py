@@ -21,7 +21,9 @@ opening the template again (:func:`key_for`).
 So a cached document is served only for exactly the same input and code;
 anything else is rendered again. The cache is on while a build runs
 (:func:`using`), in the ``docx/`` folder of the build's cache folder beside
-the converted PDFs in ``pdf/``.
+the converted PDFs in ``pdf/``. Each entry carries the SHA-256 of its bytes
+and is checked when it is read (:func:`packbuilder.cachedir.read_entry`): a
+damaged entry is discarded, said so, and the template filled again.
 """
 
 from __future__ import annotations
@@ -30,10 +32,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
@@ -44,8 +43,9 @@ from typing import Any
 from docxtpl import DocxTemplate, Listing, RichText
 
 from . import __version__
+from .cachedir import Entry, read_entry, write_entry
 
-RENDER_FORMAT = "2"
+RENDER_FORMAT = "3"  # 3: entries carry their SHA-256 (cachedir)
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _LIBRARIES = ("docxtpl", "python-docx", "jinja2", "lxml")
 
@@ -60,43 +60,39 @@ class RenderStats:
 
     rendered: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
+    discarded: list[Path] = field(default_factory=list)  # damaged cache entries deleted
 
 
 class RenderCache:
-    """Rendered .docx files on disk keyed by :func:`render_key`; ``root=None`` keeps none."""
+    """Rendered .docx files on disk keyed by :func:`render_key`; ``root=None`` keeps none.
 
-    def __init__(self, root: Path | None):
+    ``progress`` hears of a damaged entry when it is discarded.
+    """
+
+    def __init__(self, root: Path | None, *, progress: Callable[[str], None] | None = None):
         self.root = root / "docx" if root else None
         self.stats = RenderStats()
+        self.progress = progress or (lambda message: None)
 
     def fetch(self, key: str, out: Path) -> bool:
-        """Copy the cached render for ``key`` to ``out``; False when there is none."""
+        """Copy the cached render for ``key`` to ``out``, verified; False when there is none
+        (or it was damaged: then it is deleted, and the template must be filled again)."""
         if self.root is None:
             return False
-        cached = self.root / f"{key}.docx"
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(cached, out)
-        except OSError:
-            return False
-        return True
+        entry = self.root / f"{key}.docx"
+        found = read_entry(entry, out)
+        if found is Entry.DAMAGED:
+            self.stats.discarded.append(entry)
+            self.progress(
+                f"A damaged cache entry was discarded ({entry}); filling its template again"
+            )
+        return found is Entry.HIT
 
     def store(self, key: str, docx: Path) -> None:
         """Keep a copy of ``docx`` under ``key``, atomically; a cache that cannot be
         written never fails the build."""
-        if self.root is None:
-            return
-        tmp = None
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.root, suffix=".part")
-            os.close(fd)
-            shutil.copyfile(docx, tmp)
-            os.replace(tmp, self.root / f"{key}.docx")
-        except OSError:
-            if tmp:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+        if self.root is not None:
+            write_entry(docx, self.root / f"{key}.docx")
 
 
 _ACTIVE: ContextVar[RenderCache | None] = ContextVar("packbuilder_render_cache", default=None)

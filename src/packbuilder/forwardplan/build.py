@@ -167,8 +167,9 @@ def _make_files(
     progress(f"Rendering the edition of {day_month_year(edition.as_of)}")
     docx = stage / f"{STEM}.docx"
     render_edition(plan, edition, docx)
-    progress("Converting to PDF with LibreOffice")
-    converter = Converter(stage / "work", ConversionCache(cache_dir), timeout=timeout)
+    converter = Converter(  # says what it converts, or that the cache had it
+        stage / "work", ConversionCache(cache_dir), timeout=timeout, progress=progress
+    )
     pdf = stage / f"{STEM}.pdf"
     title = f"{plan.settings.title} – {day_month_year(edition.as_of)}"
     pages = make_reproducible(converter.convert([docx])[docx], pdf, stamp, title=title)
