@@ -245,6 +245,19 @@ def test_a_zip_bomb_paper_is_refused_by_check_and_build_before_libreoffice(tmp_p
     assert not (tmp_path / "build" / "meeting").exists()
 
 
+def test_a_zip_bomb_template_is_refused_before_it_is_opened(tmp_path, monkeypatch):
+    kit.write_meeting(tmp_path, "  - title: Apologies for Absence\n")
+    zip_bomb(tmp_path / "templates" / "agenda.docx", 800)
+    monkeypatch.chdir(tmp_path)
+    for command in ("check", "build"):
+        started = time.monotonic()
+        result = invoke(command, "meeting.yaml")
+        assert time.monotonic() - started < 5, "refused from the zip's directory, not inflated"
+        assert result.exit_code == ExitCode.TEMPLATE_ERROR, result.output
+        assert "templates/agenda.docx would unpack to 840 MB" in result.output
+        assert "zip bomb" in result.output
+
+
 # --- through the command line --------------------------------------------------------------
 
 ONE_WORD_PAPER = """\

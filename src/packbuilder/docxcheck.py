@@ -92,34 +92,39 @@ def check_docx(path: Path, *, where: str | None = None) -> None:
 
 
 def _check_sizes(parts: list[zipfile.ZipInfo], fail) -> None:  # type: ignore[no-untyped-def]
-    """Refuse a package too large once unpacked, or with a part compressed like a zip bomb,
-    from the sizes its zip directory declares (nothing is inflated)."""
+    """Refuse a package too large once unpacked, or with a part compressed like a zip bomb."""
+    what = swollen(parts)
+    if what is not None:
+        raise fail(f"{what}; {ZIP_BOMB}", ZIP_BOMB_HINT)
+
+
+ZIP_BOMB = "it may be a 'zip bomb', made to exhaust the computer that opens it"
+ZIP_BOMB_HINT = (
+    "do not open it; ask the author for the paper again, saved as PDF (name the PDF in "
+    "the meeting file) or as a .docx with its pictures compressed (in Word: File > "
+    "Compress Pictures)"
+)
+
+
+def swollen(parts: list[zipfile.ZipInfo]) -> str | None:
+    """What is wrong with a package too large once unpacked, or with a part compressed like
+    a zip bomb, judged from the sizes its zip directory declares (nothing is inflated);
+    None when the sizes are those of a document."""
     unpacked = sum(part.file_size for part in parts)
     packed = sum(part.compress_size for part in parts)
-    swollen = [
-        part
-        for part in parts
-        if part.file_size > RATIO_FROM and part.file_size > MAX_RATIO * max(part.compress_size, 1)
-    ]
-    if unpacked <= MAX_UNPACKED and not swollen:
-        return
     if unpacked > MAX_UNPACKED:
-        what = (
+        return (
             f"would unpack to {_size(unpacked)} (from {_size(packed)}), more than the "
             f"{_size(MAX_UNPACKED)} packbuilder accepts"
         )
-    else:
-        part = swollen[0]
-        what = (
-            f"has a part ({part.filename}) that would unpack to {_size(part.file_size)} from "
-            f"{_size(part.compress_size)}, far more than a Word document's text compresses"
-        )
-    raise fail(
-        f"{what}; it may be a 'zip bomb', made to exhaust the computer that opens it",
-        "do not open it; ask the author for the paper again, saved as PDF (name the PDF in "
-        "the meeting file) or as a .docx with its pictures compressed (in Word: File > "
-        "Compress Pictures)",
-    )
+    for part in parts:
+        if part.file_size > RATIO_FROM and part.file_size > MAX_RATIO * max(part.compress_size, 1):
+            return (
+                f"has a part ({part.filename}) that would unpack to {_size(part.file_size)} "
+                f"from {_size(part.compress_size)}, far more than a Word document's text "
+                "compresses"
+            )
+    return None
 
 
 def _check_xml(xml, fail) -> None:  # type: ignore[no-untyped-def]

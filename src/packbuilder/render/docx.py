@@ -24,8 +24,8 @@ from typing import Any
 from docx.enum.style import WD_STYLE_TYPE
 from docxtpl import DocxTemplate
 
-from .. import rendercache, session
-from ..exceptions import OutputError
+from .. import docxcheck, rendercache, session
+from ..exceptions import OutputError, TemplateError
 from ..model import AgendaItem, Document, Meeting
 from ..schema import display_path
 from .context import build_agenda_context, build_report_context
@@ -116,12 +116,33 @@ def open_template(template: Path, *, where: str | None = None) -> DocxTemplate:
     """The template, opened; :class:`TemplateError` when it is missing or not a .docx."""
     if not Path(template).is_file():
         raise missing_template(template, where)
-    tpl = DocxTemplate(_template_file(template))
+    source = _template_file(template)
+    _refuse_zip_bomb(template, source, where)
+    tpl = DocxTemplate(source)
     try:
         tpl.init_docx()
     except OPEN_ERRORS as exc:
         raise open_error(template, exc, where) from exc
     return tpl
+
+
+def _refuse_zip_bomb(template: Path, source: str | BytesIO, where: str | None) -> None:
+    """Refuse a template whose zip declares sizes no Word document has, before inflating it."""
+    try:
+        with zipfile.ZipFile(source) as archive:
+            what = docxcheck.swollen(archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return  # not a zip at all: opening it says so
+    finally:
+        if isinstance(source, BytesIO):
+            source.seek(0)
+    if what is not None:
+        raise TemplateError(
+            f"{display_path(template)} {what}; {docxcheck.ZIP_BOMB}",
+            hint="use another template: the default ones are made by "
+            "'python tools/make_templates.py'",
+            where=where,
+        )
 
 
 def _template_file(template: Path) -> str | BytesIO:
