@@ -136,6 +136,14 @@ def compose_yaml(path: Path) -> yaml.Node | None:
             )
         elif "'\\t'" in problem:
             hint = "indent with spaces, not tabs (YAML does not allow tabs for indentation)"
+        if "nesting depth" in problem:  # newer libyaml stops deep nesting itself, before we can
+            raise DefinitionError(
+                [
+                    f"{where}: nested too deeply: more than {MAX_DEPTH} lists and mappings inside "
+                    "each other"
+                ],
+                hint=NESTING_HINT,
+            ) from None
         raise DefinitionError([f"{where}: YAML syntax error: {problem}"], hint=hint) from None
     except yaml.YAMLError as exc:
         raise DefinitionError(
@@ -145,6 +153,10 @@ def compose_yaml(path: Path) -> yaml.Node | None:
 
 MAX_DEPTH = 50
 """Lists and mappings inside each other: a meeting needs fewer than ten levels."""
+NESTING_HINT = (
+    "a meeting needs only a few levels; check that every '[' and '{' is closed where it "
+    "should be, and the indentation"
+)
 
 MAX_VALUES = 100_000
 """Values a file may hold once its aliases are written out (a meeting holds a few hundred)."""
@@ -225,8 +237,7 @@ def check_shape(text: str, path: Path) -> None:
                     event,
                     f"nested too deeply: more than {MAX_DEPTH} lists and mappings inside "
                     "each other",
-                    "a meeting needs only a few levels; check that every '[' and '{' is "
-                    "closed where it should be, and the indentation",
+                    NESTING_HINT,
                 )
             total += 1
             frame = _Open(
