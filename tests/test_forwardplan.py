@@ -18,7 +18,8 @@ from packbuilder.exceptions import ChecksFailedError, DefinitionError, InputErro
 from packbuilder.forwardplan.build import build_forward_plan, make_reproducible
 from packbuilder.forwardplan.changes import compare, entry_summary, read_summary
 from packbuilder.forwardplan.checks import check_contents, check_edition, check_notice
-from packbuilder.forwardplan.load import load_plan, spreadsheet_column
+from packbuilder.forwardplan.csvfile import spreadsheet_column
+from packbuilder.forwardplan.load import load_plan
 from packbuilder.forwardplan.model import Entry, PlanSettings, Record
 from packbuilder.forwardplan.render import entry_context, render_edition
 from packbuilder.forwardplan.select import add_months, build_edition, group_entries, window

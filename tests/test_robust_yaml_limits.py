@@ -21,10 +21,10 @@ import pytest
 
 import packbuilder
 from packbuilder import api
-from packbuilder import schema as s
 from packbuilder.exceptions import DefinitionError, ExitCode
 from packbuilder.pagesel import PageSelectionError, parse_page_selection
 from packbuilder.render.context import report_fields
+from packbuilder.yamlfile import compose_yaml
 
 from kit import EXAMPLE_DOCX, pdf
 from test_robust_yaml import check_and_build_fail, fails, meeting, run
@@ -55,7 +55,7 @@ def test_the_billion_laughs_is_refused_before_it_expands(tmp_path):
     path = meeting(tmp_path, REPORT.format(report=laughs(11, 9)))
     assert path.stat().st_size < 1000
     with pytest.raises(DefinitionError) as info:
-        s.compose_yaml(path)
+        compose_yaml(path)
     assert "more than 100,000" in info.value.problems[0]
 
 
