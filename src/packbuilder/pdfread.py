@@ -144,8 +144,7 @@ def open_pdf(path: Path, *, what: str | None = None, data: bytes | None = None) 
                 _decrypt(reader, fail)
             count = len(reader.pages)
             for page in reader.pages:  # every page must resolve to a page dictionary
-                page.get("/Type")
-                _ = page.mediabox
+                page.get("/Type")  # (a missing or bad MediaBox is the assembler's to replace)
         except DocumentError:
             raise
         except FileNotDecryptedError:

@@ -14,9 +14,11 @@ of the copied pages (:mod:`.pages`) it adds:
 
 * a page number at the foot of every page (``Page N``), as one small content
   stream per page using one shared Helvetica font object; the page's own
-  content is wrapped in ``q``/``Q`` so its graphics state cannot leak, and the
-  text is placed at the bottom centre *as displayed* (``/Rotate`` and boxes
-  that do not start at 0,0 are taken into account) (:mod:`.stamp`);
+  content becomes a form XObject drawn before it, so neither its graphics
+  state (even an unbalanced ``q``) nor broken syntax (an unterminated string)
+  can reach the stamp, and the text is placed at the bottom centre *as
+  displayed* (``/Rotate``, ``/UserUnit`` and boxes that do not start at 0,0
+  are taken into account) (:mod:`.stamp`, :mod:`.content`);
 * blank A4 pages saying "This page is intentionally left blank";
 * page labels equal to the printed numbers;
 * an outline: one entry per :class:`Bookmark`, with the papers' own outlines

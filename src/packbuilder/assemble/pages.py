@@ -1,31 +1,47 @@
 """Copying the pack's pages: each source page with its stamp, and the blank pages.
 
-A copied page keeps its own entries (boxes, rotation, ...) but gets new
-``/Contents``: a shared ``q`` stream, its own content streams, and its stamp
-stream, which starts with ``Q`` so the page's graphics state cannot leak into
-the stamp. Its resources get the shared stamp font under a name they do not
-use; resource and font dictionaries shared by several pages are copied once.
+A copied page keeps its own entries (boxes, rotation, ...) but its content
+becomes a form XObject (its content streams, with its resources and its
+MediaBox as the form's box) and its own ``/Contents`` one small stream that
+paints that form and then the stamp. Painting a form saves and restores the
+graphics state and its content is parsed on its own, so neither a graphics
+state left changed (even ``q`` left open) nor damaged syntax (a string left
+unterminated) can reach the stamp. The page's new resources hold only the form
+and the shared stamp font, so the stamp font's name never clashes with the page's.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 from typing import Any
 
 from pypdf import PdfReader
-from pypdf.generic import IndirectObject, NameObject, StreamObject
+from pypdf.filters import decode_stream_data
+from pypdf.generic import EncodedStreamObject, NameObject, StreamObject
 
+from ..pdfread import READ_ERRORS
+from .content import unterminated
 from .links import LinkWriter
-from .objects import ObjectWriter, Ref, flate, resolve
-from .sources import PageMap
+from .objects import ObjectWriter, Ref, Stream, flate, resolve
+from .sources import PageMap, note
 from .spec import PackPage
-from .stamp import A4, LETTER, STAMP_FONT_NAME, blank_content, box, stamp_content, stamp_font_name
+from .stamp import (
+    A4,
+    LETTER,
+    PAGE_XOBJECT_NAME,
+    STAMP_FONT_NAME,
+    blank_content,
+    box,
+    stamp_content,
+)
 
 _PAGE_SKIP = frozenset(
     {"/Type", "/Parent", "/Contents", "/Resources", "/Annots", "/B", "/StructParents"}
 )
-
-_Cache = dict[tuple[int, int], tuple[int, str]]
+_STREAM_KEEP = ("/Filter", "/DecodeParms", "/DL")
+"""The entries of a content stream that its form XObject keeps (how its data is encoded)."""
+_DECODE_ERRORS = (*READ_ERRORS, zlib.error)
 
 
 class PageCopier:
@@ -39,7 +55,6 @@ class PageCopier:
         *,
         parent: Ref,
         font: Ref,
-        q_stream: Ref,
         stamp_text: Callable[[int], str],
         blank_text: str,
     ):
@@ -48,13 +63,13 @@ class PageCopier:
         self.links = links
         self.parent = parent
         self.font = font
-        self.q_stream = q_stream
         self.stamp_text = stamp_text
         self.blank_text = blank_text
-        self.resources: _Cache = {}
-        self.font_dicts: _Cache = {}
+        # Per source page (id of its reader, its object number): its form XObject, if any.
+        self.forms: dict[tuple[int, int], Ref | None] = {}
         self.used_pages: set[tuple[int, int]] = set()
-        self.blank: tuple[Ref, Ref] | None = None  # the blank pages' resources and content
+        self.stamp_resources: Ref | None = None  # resources of pages drawing only a stamp
+        self.blank: Ref | None = None  # the blank pages' content
 
     def copy(self, position: int, page: PackPage) -> None:
         """Write the page object of pack page ``position`` and its stamp."""
@@ -71,38 +86,106 @@ class PageCopier:
         for name, value in dict.items(src):
             if name not in _PAGE_SKIP:
                 entries[name] = value
-        if box(dict.get(src, "/MediaBox")) is None:
-            entries["/MediaBox"] = list(LETTER)
-        resources, font_name = self._resources(reader, dict.get(src, "/Resources"))
-        entries["/Resources"] = resources
-
-        contents: list[Any] = [self.q_stream]
-        raw = dict.get(src, "/Contents")
-        resolved = resolve(raw)
-        if isinstance(resolved, StreamObject):
-            contents.append(raw if isinstance(raw, IndirectObject) else resolved)
-        elif isinstance(resolved, list):
-            contents.extend(x for x in resolved if isinstance(x, IndirectObject))
+        media = dict.get(src, "/MediaBox")
+        if box(media) is None:
+            media = entries["/MediaBox"] = list(LETTER)
+            if first_use:
+                note(reader, f"page {page.index + 1} has no usable MediaBox; it is US Letter size")
+        if key not in self.forms:
+            self.forms[key] = self._form(reader, src, page.index, media)
+        form = self.forms[key]
+        if form is None:
+            entries["/Resources"] = self._stamp_resources()
+        else:
+            entries["/Resources"] = {
+                "/Font": {STAMP_FONT_NAME: Ref(self.font)},
+                "/XObject": {PAGE_XOBJECT_NAME: Ref(form)},
+            }
         stamp = self.objects.allocate()
-        contents.append(stamp)
-        entries["/Contents"] = contents
+        entries["/Contents"] = Ref(stamp)
 
         annots = self.links.annotations(reader, src, position, first_use)
         if annots:
             entries["/Annots"] = annots
 
         self.objects.emit(self.page_map.numbers[position], entries)
-        self._stamp(stamp, position, font_name)
+        self._stamp(stamp, position, form is not None)
+
+    def _form(self, reader: PdfReader, src: dict, index: int, media: Any) -> Ref | None:
+        """Write the form XObject of a source page's content; None if it has no content."""
+        streams = self._content_streams(reader, src, index)
+        if not streams:
+            return None
+        resources = dict.get(src, "/Resources")
+        entries: dict[str, Any] = {
+            "/Type": NameObject("/XObject"),
+            "/Subtype": NameObject("/Form"),
+            "/BBox": media,
+            "/Resources": resources if isinstance(resolve(resources), dict) else {},
+        }
+        if len(streams) == 1 and isinstance(streams[0], EncodedStreamObject):
+            stream = streams[0]  # copied as it is, still encoded
+            entries.update((k, v) for k, v in dict.items(stream) if k in _STREAM_KEEP)
+            form = Stream(entries, stream._data)
+            data = _flate_data(stream)
+        else:
+            decoded = (self._decoded(reader, s, index) for s in streams)
+            data = b"\n".join(d for d in decoded if d is not None)
+            form = flate(data)
+            form.entries.update(entries)
+        damage = unterminated(data) if data is not None else None
+        if damage:
+            note(
+                reader,
+                f"the content of page {index + 1} is damaged (it ends inside {damage}); "
+                "part of the page may not show",
+            )
+        number = self.objects.allocate()
+        self.objects.emit(number, form)
+        return number
+
+    @staticmethod
+    def _content_streams(reader: PdfReader, src: dict, index: int) -> list[StreamObject]:
+        """The page's content streams; what is not a stream (or missing) is left out, noted."""
+        raw = resolve(dict.get(src, "/Contents"))
+        if raw is None:
+            return []
+        items = list(raw) if isinstance(raw, list) else [raw]
+        streams = [s for s in (resolve(item) for item in items) if isinstance(s, StreamObject)]
+        left_out = len(items) - len(streams)
+        if left_out:
+            what = "entry" if left_out == 1 else "entries"
+            note(
+                reader,
+                f"page {index + 1}: {left_out} {what} of its /Contents missing or not a content "
+                "stream, left out",
+            )
+        return streams
+
+    @staticmethod
+    def _decoded(reader: PdfReader, stream: StreamObject, index: int) -> bytes | None:
+        """The decoded data of a content stream; None (noted) when it cannot be decoded."""
+        try:
+            if isinstance(stream, EncodedStreamObject):
+                return decode_stream_data(stream)
+            return stream.get_data()
+        except _DECODE_ERRORS as exc:
+            note(reader, f"page {index + 1}: a content stream cannot be decoded ({exc})")
+            return None
+
+    def _stamp_resources(self) -> Ref:
+        """The shared resources of pages that draw nothing but a stamp (or the blank text)."""
+        if self.stamp_resources is None:
+            self.stamp_resources = self.objects.allocate()
+            self.objects.emit(self.stamp_resources, {"/Font": {STAMP_FONT_NAME: Ref(self.font)}})
+        return self.stamp_resources
 
     def _blank_page(self, position: int) -> None:
         objects = self.objects
+        resources = self._stamp_resources()
         if self.blank is None:
-            resources = objects.allocate()
-            objects.emit(resources, {"/Font": {STAMP_FONT_NAME: self.font}})
-            content = objects.allocate()
-            objects.emit(content, flate(blank_content(self.blank_text)))
-            self.blank = (resources, content)
-        resources, content = self.blank
+            self.blank = objects.allocate()
+            objects.emit(self.blank, flate(blank_content(self.blank_text)))
         stamp = objects.allocate()
         objects.emit(
             self.page_map.numbers[position],
@@ -111,64 +194,31 @@ class PageCopier:
                 "/Parent": Ref(self.parent),
                 "/MediaBox": [0, 0, A4[0], A4[1]],
                 "/Resources": resources,
-                "/Contents": [self.q_stream, content, stamp],
+                "/Contents": [self.blank, stamp],
             },
         )
-        self._stamp(stamp, position, STAMP_FONT_NAME)
+        self._stamp(stamp, position, False)
 
-    def _stamp(self, number: Ref, position: int, font_name: str) -> None:
+    def _stamp(self, number: Ref, position: int, page_xobject: bool) -> None:
         text = self.stamp_text(position)
         geometry = self.page_map.geometry[position]
-        self.objects.emit(number, flate(stamp_content(text, geometry, font_name)))
+        self.objects.emit(number, flate(stamp_content(text, geometry, page_xobject)))
 
-    def _resources(self, reader: PdfReader, raw: Any) -> tuple[Any, str]:
-        """The page's resources with the stamp font added, and the font's name there."""
 
-        def make() -> tuple[dict[str, Any], str]:
-            resolved = resolve(raw)
-            if not isinstance(resolved, dict):
-                resolved = {}
-            fonts, font_name = self._fonts(reader, dict.get(resolved, "/Font"))
-            entries = {k: v for k, v in dict.items(resolved) if k != "/Font"}
-            entries["/Font"] = fonts
-            return entries, font_name
+def _flate_data(stream: EncodedStreamObject) -> bytes | None:
+    """The decoded data of a stream that is plain Flate (or not encoded); else None.
 
-        return self._shared(self.resources, reader, raw, make)
-
-    def _fonts(self, reader: PdfReader, raw: Any) -> tuple[Any, str]:
-        """The page's font resources with the stamp font added, and its name there."""
-
-        def make() -> tuple[dict[str, Any], str]:
-            fonts = resolve(raw)
-            if not isinstance(fonts, dict):
-                fonts = {}
-            font_name = stamp_font_name(fonts)
-            entries = dict(dict.items(fonts))
-            entries[font_name] = self.font
-            return entries, font_name
-
-        return self._shared(self.font_dicts, reader, raw, make)
-
-    def _shared(
-        self,
-        cache: _Cache,
-        reader: PdfReader,
-        raw: Any,
-        make: Callable[[], tuple[dict[str, Any], str]],
-    ) -> tuple[Any, str]:
-        """``make()`` of a dictionary ``raw``: direct if it is, else copied once and shared.
-
-        The copy replaces the source object, so other references to it get the stamp font too.
-        """
-        key = (id(reader), raw.idnum) if isinstance(raw, IndirectObject) else None
-        if key is not None and key in cache:
-            number, font_name = cache[key]
-            return Ref(number), font_name
-        entries, font_name = make()
-        if key is None:
-            return entries, font_name
-        number = self.objects.allocate()
-        cache[key] = (number, font_name)
-        self.objects.substitute(key, number, first=True)
-        self.objects.emit(number, entries)
-        return number, font_name
+    Decoding is only worth it when it is cheap: it serves to report damaged content,
+    which the form XObject keeps away from the stamp anyway.
+    """
+    filters = resolve(dict.get(stream, "/Filter"))
+    if isinstance(filters, list) and len(filters) == 1:
+        filters = resolve(filters[0])
+    if filters is None:
+        return stream._data
+    if filters != "/FlateDecode" or dict.get(stream, "/DecodeParms") is not None:
+        return None
+    try:
+        return zlib.decompressobj().decompress(stream._data)
+    except zlib.error:
+        return None

@@ -1,9 +1,10 @@
 """The page number stamp and the generated blank pages: geometry and content streams.
 
 Everything here is arithmetic on numbers and bytes (no writer state): where
-the stamp goes on a page as it is displayed (``/Rotate`` and boxes that do not
-start at 0,0 taken into account), the content streams of the stamp and of a
-blank page, and the name the shared stamp font gets in a page's resources.
+the stamp goes on a page as it is displayed (``/Rotate``, ``/UserUnit`` and
+boxes that do not start at 0,0 taken into account), and the content streams of
+the stamp (which also draws the page's own content, wrapped in a form XObject)
+and of a blank page.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ STAMP_BASELINE = 22.68
 """The page number's baseline sits 0.8 cm above the displayed bottom edge."""
 BLANK_FONT_SIZE = 12
 STAMP_FONT_NAME = "/PbStamp"
+PAGE_XOBJECT_NAME = "/PbPage"
+"""The name of the form XObject holding a copied page's own content, in its new resources."""
+MAX_USER_UNIT = 75000.0
 
 STAMP_FONT = {
     "/Type": NameObject("/Font"),
@@ -58,13 +62,15 @@ Matrix = tuple[float, float, float, float, float, float]
 
 @dataclass
 class Geometry:
-    """The visible box of a page (its CropBox within its MediaBox) and its rotation."""
+    """The visible box of a page (its CropBox within its MediaBox), its rotation, and the size
+    of its unit of user space in points (``/UserUnit``, 1 for nearly every page)."""
 
     x0: float
     y0: float
     x1: float
     y1: float
     rotate: int
+    unit: float = 1.0
 
 
 BLANK_GEOMETRY = Geometry(0.0, 0.0, A4[0], A4[1], 0)
@@ -114,30 +120,62 @@ def page_geometry(page: dict) -> Geometry:
     except (TypeError, ValueError):
         rotate = 0
     rotate = (rotate // 90 * 90) % 360
-    return Geometry(x0, y0, x1, y1, rotate)
+    return Geometry(x0, y0, x1, y1, rotate, user_unit(page))
+
+
+def user_unit(page: dict) -> float:
+    """The page's ``/UserUnit`` (points per unit of user space); 1 when missing or unusable."""
+    try:
+        unit = float(resolve(dict.get(page, "/UserUnit", 1)))
+    except (TypeError, ValueError):
+        return 1.0
+    if not (math.isfinite(unit) and 0 < unit <= MAX_USER_UNIT):
+        return 1.0
+    return unit
 
 
 def stamp_matrix(g: Geometry, width: float) -> Matrix:
-    """The text matrix that centres a ``width`` wide stamp at the foot of the page as shown."""
-    xc, yc, off, half = (g.x0 + g.x1) / 2, (g.y0 + g.y1) / 2, STAMP_BASELINE, width / 2
+    """The text matrix that centres a ``width`` wide stamp at the foot of the page as shown.
+
+    ``width`` and the baseline's height are in points: on a page whose ``/UserUnit``
+    is not 1 they are divided by it, so the stamp looks the same on every page.
+    """
+    s = 1 / g.unit
+    xc, yc = (g.x0 + g.x1) / 2, (g.y0 + g.y1) / 2
+    off, half = STAMP_BASELINE * s, width * s / 2
     if g.rotate == 90:
-        return (0, 1, -1, 0, g.x1 - off, yc - half)
+        return (0, s, -s, 0, g.x1 - off, yc - half)
     if g.rotate == 180:
-        return (-1, 0, 0, -1, xc + half, g.y1 - off)
+        return (-s, 0, 0, -s, xc + half, g.y1 - off)
     if g.rotate == 270:
-        return (0, -1, 1, 0, g.x0 + off, yc + half)
-    return (1, 0, 0, 1, xc - half, g.y0 + off)
+        return (0, -s, s, 0, g.x0 + off, yc + half)
+    return (s, 0, 0, s, xc - half, g.y0 + off)
 
 
-def stamp_content(text: str, g: Geometry, font_name: str) -> bytes:
-    """The content stream that closes the page's ``q`` and prints ``text`` at its foot."""
+def stamp_content(text: str, g: Geometry, page_xobject: bool = False) -> bytes:
+    """The content stream of a page: its own content (the form XObject ``PAGE_XOBJECT_NAME``,
+    if ``page_xobject``), then ``text`` at its foot in the font ``STAMP_FONT_NAME``.
+
+    Painting a form XObject saves and restores the graphics state, and its content is
+    parsed on its own, so neither a changed graphics state nor broken syntax in the
+    page's content reaches the stamp.
+    """
     encoded, width = encode(text, STAMP_FONT_SIZE)
-    return b"\nQ\nq BT %s %d Tf 0 g 0 Tr %s Tm %s Tj ET Q\n" % (
-        name(font_name),
+    page = b"q %s Do Q\n" % name(PAGE_XOBJECT_NAME) if page_xobject else b""
+    return b"%sq BT %s %d Tf 0 g 0 Tr %s Tm %s Tj ET Q\n" % (
+        page,
+        name(STAMP_FONT_NAME),
         STAMP_FONT_SIZE,
-        b" ".join(number(v) for v in stamp_matrix(g, width)),
+        b" ".join(_precise(v) for v in stamp_matrix(g, width)),
         literal(encoded),
     )
+
+
+def _precise(value: float) -> bytes:
+    """A matrix entry: like :func:`number`, with the precision a large ``/UserUnit`` needs."""
+    if value == int(value):
+        return b"%d" % int(value)
+    return (b"%.9f" % value).rstrip(b"0").rstrip(b".")
 
 
 def blank_content(text: str) -> bytes:
@@ -152,13 +190,3 @@ def blank_content(text: str) -> bytes:
         parts.append(b"1 0 0 1 %s %s Tm %s Tj" % (number(x), number(y), literal(encoded)))
     parts.append(b"ET Q\n")
     return b" ".join(parts)
-
-
-def stamp_font_name(fonts: dict) -> str:
-    """The name the stamp font gets in a page's font resources: one they do not use."""
-    font_name = STAMP_FONT_NAME
-    suffix = 0
-    while font_name in fonts:
-        suffix += 1
-        font_name = f"{STAMP_FONT_NAME}{suffix}"
-    return font_name

@@ -18,7 +18,7 @@ from ..exceptions import DocumentError, describe_error
 from ..pdfread import READ_ERRORS, collect_pypdf_warnings
 from .forms import merge_forms
 from .links import LinkWriter
-from .objects import ObjectWriter, Ref, flate
+from .objects import ObjectWriter, Ref
 from .outline import OutlineWriter
 from .pages import PageCopier
 from .sources import (
@@ -70,7 +70,6 @@ class PackWriter:
         pages_root = objects.allocate()
         info = objects.allocate()
         font = objects.allocate()
-        q_stream = objects.allocate()
         numbers = [objects.allocate() for _ in self.pages]
         for key, number in self.page_map.place(self.pages, numbers):
             objects.substitute(key, number)  # references to a page go to its first occurrence
@@ -78,14 +77,12 @@ class PackWriter:
         acroform = merge_forms(objects, readers, self.pages)
 
         objects.emit(font, STAMP_FONT)
-        objects.emit(q_stream, flate(b"q\n"))
         copier = PageCopier(
             objects,
             self.page_map,
             LinkWriter(objects, self.page_map, self.spec.link_targets),
             parent=pages_root,
             font=font,
-            q_stream=q_stream,
             stamp_text=self._stamp_text,
             blank_text=self.spec.blank_text,
         )
