@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from test_assemble import assert_stamp_at_foot, bbox_pages, page_text, pytestmark  # noqa: F401
 
 from packbuilder.assemble import PackMetadata, PackPage, PackSpec, write_pack
+from packbuilder.assemble.content import unterminated
 from packbuilder.pdfread import open_pdf
 
 from pdftools import qpdf_check
@@ -178,3 +179,22 @@ def test_page_without_a_media_box_is_letter_size(tmp_path: Path) -> None:
     width, height, _ = stamp_words(out)
     assert (round(width), round(height)) == (612, 792)
     assert any("page 1 has no usable MediaBox" in n for n in reader.notes), reader.notes
+
+
+@pytest.mark.parametrize(
+    "data,expected",
+    [
+        (b"BT /F1 24 Tf 72 400 Td (unterminated Tj ET", "a string"),
+        (b"BT (a(b)c) Tj ET", None),  # balanced parentheses need no escape
+        (b"(a\\) Tj", "a string"),  # \) is part of the string
+        (b"(a\\\\) Tj", None),  # \\ is a backslash; ) ends the string
+        (b"BI /W 1 /H 1 ID \x00(( EI Q", None),  # image data is not a string
+        (b"BI /W 1 /H 1 ID \x00((", "an inline image"),
+        (b"<abc", "a hexadecimal string"),
+        (b"<< /A 1 >> BDC (x) Tj EMC", None),
+        (b"% a comment ( is no string\n(x) Tj", None),
+        (b"(ID card) Tj", None),
+    ],
+)
+def test_unterminated(data: bytes, expected: str | None) -> None:
+    assert unterminated(data) == expected

@@ -72,3 +72,23 @@ def test_stamp_is_upright_centred_at_the_displayed_foot(g, width):
 )
 def test_page_geometry(page, expected):
     assert page_geometry(page) == expected
+
+
+@given(geometries, st.floats(10, 90), st.floats(0.1, 100))
+def test_stamp_is_scaled_by_the_user_unit(g, width, unit):
+    """On a /UserUnit ``unit`` page the stamp is as big and as high (in points) as on others."""
+    scaled = Geometry(g.x0, g.y0, g.x1, g.y1, g.rotate, unit)
+    plain, matrix = stamp_matrix(g, width), stamp_matrix(scaled, width)
+    for a, b in zip(plain[:4], matrix[:4], strict=True):
+        assert b * unit == pytest.approx(a, abs=1e-9)
+    # The start of the baseline is 0.8 cm (in points) above the foot, centred.
+    start = displayed(scaled, matrix[4], matrix[5])
+    assert start[1] * unit == pytest.approx(STAMP_BASELINE, abs=1e-6)
+    page_width, _ = displayed_size(scaled)
+    assert (start[0] + width / unit / 2) == pytest.approx(page_width / 2, abs=1e-6)
+
+
+def test_user_unit_is_read_from_the_page():
+    assert page_geometry({"/MediaBox": [0, 0, 60, 80], "/UserUnit": 10}).unit == 10
+    for bad in (0, -2, "x", float("inf")):
+        assert page_geometry({"/MediaBox": [0, 0, 60, 80], "/UserUnit": bad}).unit == 1
