@@ -49,6 +49,13 @@ REPAIR_HINT = (
     "open it in a PDF viewer and save or print it to a new PDF, or repair it with: "
     "qpdf in.pdf repaired.pdf; then use the new file"
 )
+LOOP_HINT = (
+    "open it in a PDF viewer and print it to a new PDF (Print, then 'Save as PDF' or "
+    "'Microsoft Print to PDF'), then use the new file; repairing it with qpdf does not "
+    "fix this"
+)
+_LOOP_MARKS = ("cyclic page",)
+"""pypdf's words for a page tree whose ``/Kids`` lead back to a node above."""
 
 
 class SourcePdf(PdfReader):
@@ -157,6 +164,11 @@ def open_pdf(path: Path, *, what: str | None = None, data: bytes | None = None) 
                 EncryptedDocumentError,
             ) from None
         except READ_ERRORS as exc:
+            if _page_tree_loops(exc):
+                raise fail(
+                    "is damaged and cannot be read: its list of pages loops back on itself",
+                    LOOP_HINT,
+                ) from None
             reason = describe_error(exc)
             raise fail(f"is damaged and cannot be read ({reason})", REPAIR_HINT) from None
     if count == 0:
@@ -165,6 +177,12 @@ def open_pdf(path: Path, *, what: str | None = None, data: bytes | None = None) 
     reader.what = name
     reader.notes = list(notes)
     return reader
+
+
+def _page_tree_loops(exc: BaseException) -> bool:
+    """Whether pypdf gave up because the page tree refers back to itself."""
+    text = str(exc).lower()
+    return any(mark in text for mark in _LOOP_MARKS)
 
 
 def _decrypt(reader: SourcePdf, fail) -> None:  # type: ignore[no-untyped-def]
