@@ -25,7 +25,7 @@ of the copied pages (:mod:`.pages`) it adds:
   links become links to the item's first page; the papers' own internal links
   are remapped, or dropped when their target page is not in the pack
   (:mod:`.links`);
-* the papers' form fields (:mod:`.forms`);
+* the papers' form fields, one copy per use of a paper (:mod:`.forms`);
 * document metadata (title, subject, author, keywords, language) and a
   ``/ID`` derived from the content, so the same spec gives the same bytes.
 

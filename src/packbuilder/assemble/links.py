@@ -4,8 +4,9 @@ A link to ``LINK_PREFIX + item number`` (written by the front sheet) becomes a
 link to the item's first pack page. A paper's internal link (an explicit or
 named destination, directly or through a GoTo action) is pointed at the pack
 page its target became, the occurrence nearest the link, or dropped when its
-target is not in the pack. Other links are copied as they are; other
-annotations are copied with the first occurrence of their page.
+target is not in the pack. Other links are copied as they are. A form's
+widgets are those :mod:`.forms` wrote for the page (one copy per use of the
+paper); other annotations are copied with the first occurrence of their page.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 
 from ..pdfread import READ_ERRORS
+from .forms import MergedForm
 from .objects import ObjectWriter, resolve
 from .sources import PageMap, PerReader
 from .spec import LINK_PREFIX
@@ -34,10 +36,17 @@ NAMED_DESTINATIONS = PerReader(
 class LinkWriter:
     """Writes the annotations of the pack's pages."""
 
-    def __init__(self, objects: ObjectWriter, page_map: PageMap, link_targets: Mapping[str, int]):
+    def __init__(
+        self,
+        objects: ObjectWriter,
+        page_map: PageMap,
+        link_targets: Mapping[str, int],
+        form: MergedForm | None = None,
+    ):
         self.objects = objects
         self.page_map = page_map
         self.link_targets = link_targets
+        self.form = form or MergedForm()
         self.named = NAMED_DESTINATIONS
 
     def annotations(
@@ -58,8 +67,13 @@ class LinkWriter:
                     number = self.objects.allocate()
                     self.objects.emit(number, link)
                     result.append(number)
-            elif first_use and isinstance(raw, IndirectObject):
-                result.append(raw)
+            elif isinstance(raw, IndirectObject):
+                widget = self.form.widget(reader, raw.idnum, position)
+                if widget is False:
+                    if first_use:
+                        result.append(raw)
+                elif widget is not None:
+                    result.append(widget)
         return result
 
     def _link(self, reader: PdfReader, annot: dict, position: int) -> dict[str, Any] | None:

@@ -75,14 +75,14 @@ class PackWriter:
         for key, number in self.page_map.place(self.pages, numbers):
             objects.substitute(key, number)  # references to a page go to its first occurrence
         self.page_map.measure(self.pages)
-        acroform = merge_forms(objects, readers, self.pages)
+        form = merge_forms(objects, self.page_map, self.pages)
 
         objects.emit(font, STAMP_FONT)
         objects.emit(q_stream, flate(b"q\n"))
         copier = PageCopier(
             objects,
             self.page_map,
-            LinkWriter(objects, self.page_map, self.spec.link_targets),
+            LinkWriter(objects, self.page_map, self.spec.link_targets, form),
             parent=pages_root,
             font=font,
             q_stream=q_stream,
@@ -101,7 +101,7 @@ class PackWriter:
             pages_root,
             {"/Type": NameObject("/Pages"), "/Kids": list(numbers), "/Count": len(self.pages)},
         )
-        objects.emit(catalog, self._catalog(pages_root, outline, acroform))
+        objects.emit(catalog, self._catalog(pages_root, outline, form.acroform))
         objects.emit(info, self._info())
         objects.drain()
         return objects.finish(catalog, info)

@@ -1,0 +1,121 @@
+"""What a paper brings into the pack besides its pages: form fields (per use of the
+paper), actions (unsafe ones removed), optional content, attachments, named
+destinations. Every source PDF is generated here; every pack passes qpdf --check."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from reportlab.pdfgen import canvas
+
+from packbuilder.assemble import PackMetadata, PackPage, PackSpec, write_pack
+from packbuilder.pdfread import open_pdf
+
+from pdftools import qpdf_check
+
+pytestmark = pytest.mark.skipif(
+    not (shutil.which("pdftotext") and shutil.which("qpdf")),
+    reason="needs poppler-utils (pdftotext) and qpdf",
+)
+
+META = PackMetadata("t", "s", "a")
+
+
+def build(tmp_path: Path, pages: list[PackPage], name: str = "pack.pdf") -> PdfReader:
+    """Write a pack of ``pages``, check it with qpdf and read it back."""
+    out = tmp_path / name
+    write_pack(PackSpec(pages, [], {}, META), out)
+    qpdf_check(out)
+    return PdfReader(out)
+
+
+# --------------------------------------------------------------------------- forms
+
+
+def form_pdf(path: Path, label: str, fields_per_page: list[list[str]]) -> Path:
+    """A reportlab PDF with the named text fields on each page."""
+    c = canvas.Canvas(str(path), invariant=1)
+    for number, names in enumerate(fields_per_page):
+        c.drawString(72, 720, f"{label} page {number + 1}")
+        for n, name in enumerate(names):
+            c.acroForm.textfield(name=name, x=72, y=600 - 40 * n, width=200, height=20)
+        c.showPage()
+    c.save()
+    return path
+
+
+def field_pages(reader: PdfReader) -> dict[str, list[int]]:
+    """Every terminal field's full name -> the pack pages (0-based) of its widgets."""
+    pages = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
+    found: dict[str, list[int]] = {}
+
+    def walk(ref, prefix: str) -> None:
+        node = ref.get_object()
+        name = f"{prefix}.{node['/T']}" if prefix and "/T" in node else node.get("/T", prefix)
+        kids = node.get("/Kids")
+        if kids:
+            for kid in kids:
+                walk(kid, name)
+            return
+        found.setdefault(str(name), []).append(pages[node.raw_get("/P").idnum])
+
+    for ref in reader.root_object["/AcroForm"]["/Fields"]:
+        walk(ref, "")
+    return found
+
+
+def widgets_on(reader: PdfReader, index: int) -> list[int]:
+    annots = reader.pages[index].get("/Annots") or []
+    return [a.idnum for a in annots if a.get_object().get("/Subtype") == "/Widget"]
+
+
+def test_same_form_used_twice_gets_its_own_fields_each_time(tmp_path: Path) -> None:
+    a = open_pdf(form_pdf(tmp_path / "a.pdf", "Form A", [["name"], ["date"]]))
+    b = open_pdf(form_pdf(tmp_path / "b.pdf", "Form B", [["name"]]))
+    pages = [PackPage(a, 0), PackPage(a, 1), PackPage(b, 0), PackPage(None)]
+    pages += [PackPage(a, 0), PackPage(a, 1)]
+    reader = build(tmp_path, pages)
+    assert field_pages(reader) == {
+        "paper1.name": [0],
+        "paper1.date": [1],
+        "paper2.name": [2],
+        "paper3.name": [4],
+        "paper3.date": [5],
+    }
+    assert set(reader.get_fields()) >= {"paper3.name", "paper3.date"}
+    # Each page's /Annots holds its own widgets, and each widget points back at its page.
+    for index in (0, 1, 2, 4, 5):
+        (widget,) = widgets_on(reader, index)
+        page = reader.pages[index].indirect_reference.idnum
+        assert reader.get_object(widget).raw_get("/P").idnum == page
+    assert widgets_on(reader, 0) != widgets_on(reader, 4)
+
+
+def test_same_form_twice_in_a_row_is_two_uses(tmp_path: Path) -> None:
+    a = open_pdf(form_pdf(tmp_path / "a.pdf", "Form A", [["name"]]))
+    reader = build(tmp_path, [PackPage(a, 0), PackPage(a, 0)])
+    assert field_pages(reader) == {"paper1.name": [0], "paper2.name": [1]}
+
+
+def test_a_single_use_keeps_its_field_names(tmp_path: Path) -> None:
+    a = open_pdf(form_pdf(tmp_path / "a.pdf", "Form A", [["name"], ["date"]]))
+    reader = build(tmp_path, [PackPage(a, 0), PackPage(a, 1)])
+    assert field_pages(reader) == {"name": [0], "date": [1]}
+
+
+def test_fields_on_pages_left_out_are_dropped(tmp_path: Path) -> None:
+    a = open_pdf(form_pdf(tmp_path / "a.pdf", "Form A", [["name"], ["date", "place"]]))
+    reader = build(tmp_path, [PackPage(a, 1)])
+    assert field_pages(reader) == {"date": [0], "place": [0]}
+    assert b"/P null" not in (tmp_path / "pack.pdf").read_bytes()
+    reader = build(tmp_path, [PackPage(a, 0), PackPage(None)], "first.pdf")
+    assert field_pages(reader) == {"name": [0]}
+
+
+def test_a_form_with_no_field_left_gives_no_acroform(tmp_path: Path) -> None:
+    a = open_pdf(form_pdf(tmp_path / "a.pdf", "Form A", [[], ["date"]]))
+    reader = build(tmp_path, [PackPage(a, 0)])
+    assert "/AcroForm" not in reader.root_object
