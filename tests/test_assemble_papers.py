@@ -8,10 +8,20 @@ import shutil
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 from reportlab.pdfgen import canvas
 
 from packbuilder.assemble import PackMetadata, PackPage, PackSpec, write_pack
+from packbuilder.documents import PreparedDocument, paper_warnings
+from packbuilder.model import Document, FileSource, Origin
 from packbuilder.pdfread import open_pdf
 
 from pdftools import qpdf_check
@@ -22,6 +32,12 @@ pytestmark = pytest.mark.skipif(
 )
 
 META = PackMetadata("t", "s", "a")
+
+
+def write(writer: PdfWriter, path: Path) -> Path:
+    with path.open("wb") as handle:
+        writer.write(handle)
+    return path
 
 
 def build(tmp_path: Path, pages: list[PackPage], name: str = "pack.pdf") -> PdfReader:
@@ -119,3 +135,97 @@ def test_a_form_with_no_field_left_gives_no_acroform(tmp_path: Path) -> None:
     a = open_pdf(form_pdf(tmp_path / "a.pdf", "Form A", [[], ["date"]]))
     reader = build(tmp_path, [PackPage(a, 0)])
     assert "/AcroForm" not in reader.root_object
+
+
+# ------------------------------------------------------------------------- actions
+
+
+def _name(value: str) -> NameObject:
+    return NameObject(value)
+
+
+def _action(kind: str, **entries) -> DictionaryObject:
+    action = DictionaryObject({_name("/S"): _name(kind)})
+    for key, value in entries.items():
+        action[_name("/" + key)] = value
+    return action
+
+
+def _link(y: float, action: DictionaryObject) -> DictionaryObject:
+    return DictionaryObject(
+        {
+            _name("/Type"): _name("/Annot"),
+            _name("/Subtype"): _name("/Link"),
+            _name("/Rect"): ArrayObject(FloatObject(v) for v in (72, y, 200, y + 20)),
+            _name("/A"): action,
+        }
+    )
+
+
+def unsafe_pdf(path: Path, tmp: Path) -> Path:
+    """Page 1: links that launch cmd.exe, run JavaScript, open annex.pdf (relative), open
+    a PDF on the web, and a web link followed by JavaScript; JavaScript when the page
+    opens. Page 2: a form field that runs JavaScript on a keystroke."""
+    base = form_pdf(tmp / "unsafe-base.pdf", "Unsafe", [[], ["amount"]])
+    writer = PdfWriter(clone_from=base)
+    js = _action("/JavaScript", JS=TextStringObject("app.alert('hi')"))
+    links = [
+        _action("/Launch", F=TextStringObject("C:\\Windows\\System32\\cmd.exe")),
+        js,
+        _action("/GoToR", F=TextStringObject("annex.pdf"), D=ArrayObject([NumberObject(0)])),
+        _action(
+            "/GoToR",
+            F=TextStringObject("https://example.org/annex.pdf"),
+            D=ArrayObject([NumberObject(0), _name("/Fit")]),
+        ),
+        _action("/URI", URI=TextStringObject("https://example.org/"), Next=js),
+    ]
+    for n, action in enumerate(links):
+        writer.add_annotation(0, _link(700 - 40 * n, action))
+    writer.pages[0][_name("/AA")] = DictionaryObject({_name("/O"): js})
+    (widget,) = (a.get_object() for a in writer.pages[1]["/Annots"])
+    widget[_name("/AA")] = DictionaryObject({_name("/K"): js})
+    return write(writer, path)
+
+
+def test_unsafe_and_broken_actions_are_removed(tmp_path: Path) -> None:
+    paper = open_pdf(unsafe_pdf(tmp_path / "unsafe.pdf", tmp_path))
+    reader = build(tmp_path, [PackPage(paper, 0), PackPage(paper, 1)])
+    data = (tmp_path / "pack.pdf").read_bytes()
+    for word in (b"/JavaScript", b"/Launch", b"cmd.exe", b"app.alert", b"(annex.pdf)"):
+        assert word not in data, word
+    assert "/AA" not in reader.pages[0]
+    actions = [a.get_object()["/A"] for a in reader.pages[0]["/Annots"]]
+    assert [a["/S"] for a in actions] == ["/GoToR", "/URI"]
+    assert actions[0]["/F"] == "https://example.org/annex.pdf"
+    assert "/Next" not in actions[1]
+    (widget,) = (a.get_object() for a in reader.pages[1]["/Annots"])
+    assert "/AA" not in widget
+    assert set(reader.get_fields()) == {"amount"}
+
+
+def test_a_paper_that_loses_actions_is_warned_about_once(tmp_path: Path) -> None:
+    path = unsafe_pdf(tmp_path / "unsafe.pdf", tmp_path)
+    paper = open_pdf(path)
+    origin = Origin(tmp_path / "meeting.yaml", 3, "items[0].papers[0]")
+    documents = {
+        (n, 0, 0): PreparedDocument(
+            Document("Unsafe", FileSource(path), origin), path, paper, pages
+        )
+        for n, pages in enumerate(([0, 1], [0]))
+    }
+    (warning,) = paper_warnings(documents)
+    assert warning.file == path
+    text = str(warning)
+    assert "unsafe.pdf: left out of the pack: " in text
+    assert "JavaScript (pages 1, 2)" in text
+    assert (
+        "a link that starts a program or opens a file (C:\\Windows\\System32\\cmd.exe; page 1)"
+        in text
+    )
+    assert "a link to another file, not in the pack (annex.pdf; page 1)" in text
+    assert "example.org" not in text
+    assert "check those pages in the pack" in text
+    only_second = {(0, 0, 0): PreparedDocument(documents[(1, 0, 0)].document, path, paper, [1])}
+    (warning,) = paper_warnings(only_second)
+    assert "starts a program" not in str(warning) and "JavaScript (page 2)" in str(warning)

@@ -26,6 +26,9 @@ of the copied pages (:mod:`.pages`) it adds:
   are remapped, or dropped when their target page is not in the pack
   (:mod:`.links`);
 * the papers' form fields, one copy per use of a paper (:mod:`.forms`);
+* no JavaScript, ``/Launch`` or links to files by name: removed from the
+  papers' links, annotations, fields and pages (:mod:`.actions`, which also
+  lists what a paper loses, for the clerk's warning);
 * document metadata (title, subject, author, keywords, language) and a
   ``/ID`` derived from the content, so the same spec gives the same bytes.
 

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
 from ..pdfread import READ_ERRORS
+from .actions import clean_entries
 from .objects import ObjectWriter, Ref, resolve
 from .sources import PageMap
 from .spec import PackPage
@@ -199,6 +200,11 @@ def _emit(
     # Other references to the source object (a popup's /Parent...) go to its first copy.
     objects.substitute((id(use.reader), node.ref.idnum), number, first=True)
     entries = {k: v for k, v in dict.items(node.entries) if k not in _TREE_KEYS}
+    for key, value in clean_entries(node.entries)[0].items():  # no JavaScript, Launch...
+        if value is None:
+            del entries[key]
+        else:
+            entries[key] = value
     if parent is not None:
         entries["/Parent"] = parent
     if node.kids:

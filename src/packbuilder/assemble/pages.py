@@ -15,6 +15,7 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject, NameObject, StreamObject
 
+from .actions import clean_entries
 from .links import LinkWriter
 from .objects import ObjectWriter, Ref, flate, resolve
 from .sources import PageMap
@@ -71,6 +72,8 @@ class PageCopier:
         for name, value in dict.items(src):
             if name not in _PAGE_SKIP:
                 entries[name] = value
+        entries.update(clean_entries(src)[0])  # the page's /AA without JavaScript, Launch...
+        entries = {k: v for k, v in entries.items() if v is not None}
         if box(dict.get(src, "/MediaBox")) is None:
             entries["/MediaBox"] = list(LETTER)
         resources, font_name = self._resources(reader, dict.get(src, "/Resources"))
