@@ -11,6 +11,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
+    DecodedStreamObject,
     DictionaryObject,
     FloatObject,
     NameObject,
@@ -24,7 +25,7 @@ from packbuilder.documents import PreparedDocument, paper_warnings
 from packbuilder.model import Document, FileSource, Origin
 from packbuilder.pdfread import open_pdf
 
-from pdftools import qpdf_check
+from pdftools import page_texts, qpdf_check
 
 pytestmark = pytest.mark.skipif(
     not (shutil.which("pdftotext") and shutil.which("qpdf")),
@@ -229,3 +230,84 @@ def test_a_paper_that_loses_actions_is_warned_about_once(tmp_path: Path) -> None
     only_second = {(0, 0, 0): PreparedDocument(documents[(1, 0, 0)].document, path, paper, [1])}
     (warning,) = paper_warnings(only_second)
     assert "starts a program" not in str(warning) and "JavaScript (page 2)" in str(warning)
+
+
+# -------------------------------------------------------------------------- layers
+
+
+def layered_pdf(path: Path, label: str, *, base_off: bool = False) -> Path:
+    """One page with a hidden layer ("HIDDEN LAYER ...") and a shown one ("SHOWN LAYER ...").
+
+    The hidden one is listed in ``/OFF``; with ``base_off``, the default
+    configuration is ``/BaseState /OFF`` with only the shown one ``/ON`` instead.
+    """
+    writer = PdfWriter()
+    page = writer.add_blank_page(595, 842)
+
+    def layer(title: str):
+        return writer._add_object(
+            DictionaryObject(
+                {_name("/Type"): _name("/OCG"), _name("/Name"): TextStringObject(title)}
+            )
+        )
+
+    hidden, shown = layer(f"{label} hidden"), layer(f"{label} shown")
+    font = DictionaryObject(
+        {
+            _name("/Type"): _name("/Font"),
+            _name("/Subtype"): _name("/Type1"),
+            _name("/BaseFont"): _name("/Helvetica"),
+        }
+    )
+    page[_name("/Resources")] = DictionaryObject(
+        {
+            _name("/Font"): DictionaryObject({_name("/F1"): font}),
+            _name("/Properties"): DictionaryObject({_name("/L1"): hidden, _name("/L2"): shown}),
+        }
+    )
+    content = DecodedStreamObject()
+    content.set_data(
+        b"/OC /L1 BDC BT /F1 14 Tf 72 700 Td (HIDDEN LAYER %s) Tj ET EMC "
+        b"/OC /L2 BDC BT /F1 14 Tf 72 600 Td (SHOWN LAYER %s) Tj ET EMC"
+        % (label.encode(), label.encode())
+    )
+    page[_name("/Contents")] = writer._add_object(content)
+    if base_off:
+        default = {_name("/BaseState"): _name("/OFF"), _name("/ON"): ArrayObject([shown])}
+    else:
+        default = {
+            _name("/Order"): ArrayObject([hidden, shown]),
+            _name("/OFF"): ArrayObject([hidden]),
+        }
+    writer.root_object[_name("/OCProperties")] = DictionaryObject(
+        {_name("/OCGs"): ArrayObject([hidden, shown]), _name("/D"): DictionaryObject(default)}
+    )
+    return write(writer, path)
+
+
+def test_hidden_layers_stay_hidden(tmp_path: Path) -> None:
+    one = layered_pdf(tmp_path / "one.pdf", "one")
+    two = layered_pdf(tmp_path / "two.pdf", "two", base_off=True)
+    assert "HIDDEN" not in page_texts(one)[0]  # poppler honours the layers' visibility
+    a, b = open_pdf(one), open_pdf(two)
+    reader = build(tmp_path, [PackPage(a, 0), PackPage(b, 0)])
+    texts = page_texts(tmp_path / "pack.pdf")
+    assert "SHOWN LAYER one" in texts[0] and "SHOWN LAYER two" in texts[1]
+    assert "HIDDEN" not in "".join(texts)
+
+    properties = reader.root_object["/OCProperties"]
+    names = {ref.idnum: str(ref.get_object()["/Name"]) for ref in properties["/OCGs"]}
+    assert sorted(names.values()) == ["one hidden", "one shown", "two hidden", "two shown"]
+    off = {names[ref.idnum] for ref in properties["/D"]["/OFF"]}
+    assert off == {"one hidden", "two hidden"}
+    assert properties["/D"]["/BaseState"] == "/ON"
+    assert [names[ref.idnum] for ref in properties["/D"]["/Order"]] == [
+        "one hidden",
+        "one shown",
+        "two hidden",
+        "two shown",
+    ]
+    # The pages' marked content refers to the layers the catalog lists.
+    for page in reader.pages:
+        used = {ref.idnum for ref in page["/Resources"]["/Properties"].values()}
+        assert used <= set(names)

@@ -29,6 +29,7 @@ of the copied pages (:mod:`.pages`) it adds:
 * no JavaScript, ``/Launch`` or links to files by name: removed from the
   papers' links, annotations, fields and pages (:mod:`.actions`, which also
   lists what a paper loses, for the clerk's warning);
+* the papers' layers (optional content), those hidden staying hidden (:mod:`.layers`);
 * document metadata (title, subject, author, keywords, language) and a
   ``/ID`` derived from the content, so the same spec gives the same bytes.
 

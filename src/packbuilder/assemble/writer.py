@@ -1,9 +1,10 @@
 """One PDF from pack pages: the document structure around the copied pages.
 
 :class:`PackWriter` numbers the pages, has them copied (:mod:`.pages`), writes
-the outline (:mod:`.outline`), the merged form (:mod:`.forms`), the page tree,
-the catalog with its page labels and the document information, and turns a
-damaged paper into a :class:`DocumentError` naming it.
+the outline (:mod:`.outline`), the merged form (:mod:`.forms`) and layers
+(:mod:`.layers`), the page tree, the catalog with its page labels and the
+document information, and turns a damaged paper into a :class:`DocumentError`
+naming it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pypdf.generic import NameObject
 from ..exceptions import DocumentError, describe_error
 from ..pdfread import READ_ERRORS, collect_pypdf_warnings
 from .forms import merge_forms
+from .layers import merge_layers
 from .links import LinkWriter
 from .objects import ObjectWriter, Ref, flate
 from .outline import OutlineWriter
@@ -163,6 +165,9 @@ class PackWriter:
             root["/Lang"] = self.spec.metadata.language
         if acroform:
             root["/AcroForm"] = acroform
+        layers = merge_layers(self.pages)
+        if layers:
+            root["/OCProperties"] = layers
         return root
 
     def _info(self) -> dict[str, Any]:
