@@ -20,12 +20,12 @@ from pypdf.generic import (
 )
 from reportlab.pdfgen import canvas
 
-from packbuilder.assemble import PackMetadata, PackPage, PackSpec, write_pack
+from packbuilder.assemble import Bookmark, PackMetadata, PackPage, PackSpec, write_pack
 from packbuilder.documents import PreparedDocument, paper_warnings
 from packbuilder.model import Document, FileSource, Origin
 from packbuilder.pdfread import open_pdf
 
-from pdftools import page_texts, qpdf_check
+from pdftools import link_targets, outline, page_texts, qpdf_check
 
 pytestmark = pytest.mark.skipif(
     not (shutil.which("pdftotext") and shutil.which("qpdf")),
@@ -221,10 +221,9 @@ def test_a_paper_that_loses_actions_is_warned_about_once(tmp_path: Path) -> None
     assert "unsafe.pdf: left out of the pack: " in text
     assert "JavaScript (pages 1, 2)" in text
     assert (
-        "a link that starts a program or opens a file (C:\\Windows\\System32\\cmd.exe; page 1)"
-        in text
+        "links that start a program or open a file (C:\\Windows\\System32\\cmd.exe; page 1)" in text
     )
-    assert "a link to another file, not in the pack (annex.pdf; page 1)" in text
+    assert "links to other files (annex.pdf; page 1)" in text
     assert "example.org" not in text
     assert "check those pages in the pack" in text
     only_second = {(0, 0, 0): PreparedDocument(documents[(1, 0, 0)].document, path, paper, [1])}
@@ -311,3 +310,105 @@ def test_hidden_layers_stay_hidden(tmp_path: Path) -> None:
     for page in reader.pages:
         used = {ref.idnum for ref in page["/Resources"]["/Properties"].values()}
         assert used <= set(names)
+
+
+# -------------------------------------------------- attachments, named destinations
+
+
+def raw_pdf(path: Path, objects: dict[int, bytes]) -> Path:
+    """A PDF written by hand from ``{number: object}`` (object 1 the catalog)."""
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = {}
+    for number in sorted(objects):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, objects[number])
+    size = max(objects) + 1
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    for number in range(1, size):
+        out += (
+            b"%010d 00000 n \n" % offsets[number] if number in offsets else b"0000000000 65535 f \n"
+        )
+    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def _stream(data: bytes, entries: bytes = b"") -> bytes:
+    return b"<< %s /Length %d >>\nstream\n%s\nendstream" % (entries, len(data), data)
+
+
+def _page(number: int, extra: bytes = b"") -> bytes:
+    return (
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
+        b"/Resources << /Font << /F1 9 0 R >> >> %s >>" % (number, extra)
+    )
+
+
+def _text(words: bytes) -> bytes:
+    return _stream(b"BT /F1 14 Tf 72 700 Td (%s) Tj ET" % words)
+
+
+def dests_pdf(path: Path) -> Path:
+    """Four pages; the catalog has an old-style /Dests (``/second``) and a /Names /Dests
+    tree (``third``); bookmarks and links on page 1 use each; page 4 has a file attachment,
+    and the paper an attached spreadsheet."""
+    return raw_pdf(
+        path,
+        {
+            1: b"<< /Type /Catalog /Pages 2 0 R /Outlines 3 0 R "
+            b"/Dests << /second [11 0 R /Fit] >> "
+            b"/Names << /Dests << /Names [(third) [12 0 R /Fit]] >> "
+            b"/EmbeddedFiles << /Names [(budget.xlsx) 20 0 R] >> >> >>",
+            2: b"<< /Type /Pages /Kids [10 0 R 11 0 R 12 0 R 13 0 R] /Count 4 >>",
+            3: b"<< /Type /Outlines /First 4 0 R /Last 5 0 R /Count 2 >>",
+            4: b"<< /Title (To the second) /Parent 3 0 R /Next 5 0 R /Dest /second >>",
+            5: b"<< /Title (To the third) /Parent 3 0 R /Prev 4 0 R /Dest (third) >>",
+            6: b"<< /Type /Annot /Subtype /Link /Rect [72 600 200 620] /Dest /second >>",
+            7: b"<< /Type /Annot /Subtype /Link /Rect [72 550 200 570] "
+            b"/A << /S /GoTo /D (third) >> >>",
+            8: b"<< /Type /Annot /Subtype /FileAttachment /Rect [72 500 90 520] "
+            b"/FS << /Type /Filespec /F (minutes.docx) /EF << /F 21 0 R >> >> >>",
+            9: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            10: _page(14, b"/Annots [6 0 R 7 0 R]"),
+            11: _page(15),
+            12: _page(16),
+            13: _page(17, b"/Annots [8 0 R]"),
+            14: _text(b"Dests one"),
+            15: _text(b"Dests two"),
+            16: _text(b"Dests three"),
+            17: _text(b"Dests four"),
+            20: b"<< /Type /Filespec /F (budget.xlsx) /EF << /F 22 0 R >> >>",
+            21: _stream(b"ATTACHED MINUTES", b"/Type /EmbeddedFile"),
+            22: _stream(b"ATTACHED BUDGET", b"/Type /EmbeddedFile"),
+        },
+    )
+
+
+def test_bookmarks_and_links_resolve_names_from_both_destination_trees(tmp_path: Path) -> None:
+    paper = open_pdf(dests_pdf(tmp_path / "dests.pdf"))
+    spec = PackSpec(
+        [PackPage(paper, i) for i in range(4)],
+        [Bookmark("Paper", 0, imported=[(paper, {0: 0, 1: 1, 2: 2, 3: 3})])],
+        {},
+        META,
+    )
+    write_pack(spec, tmp_path / "pack.pdf")
+    qpdf_check(tmp_path / "pack.pdf")
+    reader = PdfReader(tmp_path / "pack.pdf")
+    assert outline(reader) == [(0, "Paper", 1), (1, "To the second", 2), (1, "To the third", 3)]
+    assert link_targets(reader, 0) == [2, 3]
+
+
+def test_attachments_are_left_out_with_a_warning(tmp_path: Path) -> None:
+    path = dests_pdf(tmp_path / "dests.pdf")
+    paper = open_pdf(path)
+    build(tmp_path, [PackPage(paper, i) for i in range(4)])
+    data = (tmp_path / "pack.pdf").read_bytes()
+    assert b"ATTACHED" not in data and b"/FileAttachment" not in data
+    origin = Origin(tmp_path / "meeting.yaml", 3, "items[0].papers[0]")
+    prepared = PreparedDocument(Document("D", FileSource(path), origin), path, paper, [0, 1, 2, 3])
+    (warning,) = paper_warnings({(0, 0, 0): prepared})
+    assert "left out of the pack: attached files (budget.xlsx, minutes.docx; page 4)" in str(
+        warning
+    )

@@ -15,9 +15,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
+from pypdf.generic import DictionaryObject
 
 from .exceptions import DocumentError, EncryptedDocumentError, describe_error
 
@@ -68,6 +70,36 @@ class SourcePdf(PdfReader):
     path: Path
     what: str
     notes: list[str]
+
+    def _get_named_destinations(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """pypdf's named destinations, from both places a catalog may keep them.
+
+        pypdf reads the old-style ``/Dests`` dictionary of the catalog *or* the
+        ``/Names /Dests`` name tree; a file with both has names in each, and
+        its bookmarks and links use either. The top-level call (the only one
+        without a ``tree``) gets the names of both (``/Dests`` keys are names,
+        ``/nd2``; the name tree's are strings, ``nd2``, so they do not clash).
+        """
+        if args or kwargs.get("tree") is not None or kwargs.get("retval") is not None:
+            return super()._get_named_destinations(*args, **kwargs)
+        found: dict[str, Any] = {}
+        for tree in self._destination_trees():
+            found.update(super()._get_named_destinations(tree=tree, retval={}))
+        if not found:
+            return super()._get_named_destinations(*args, **kwargs)
+        return found
+
+    def _destination_trees(self) -> list[DictionaryObject]:
+        """The catalog's ``/Dests`` dictionary and ``/Names /Dests`` tree, those there are."""
+        root = self.root_object
+        names = root.get("/Names")
+        names = names.get_object() if names is not None else None
+        trees = [
+            dict.get(names, "/Dests") if isinstance(names, DictionaryObject) else None,
+            root.get("/Dests"),
+        ]
+        trees = [t.get_object() if t is not None else None for t in trees]
+        return [t for t in trees if isinstance(t, DictionaryObject)]
 
 
 class _Collector(logging.Handler):

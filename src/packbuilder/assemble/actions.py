@@ -30,9 +30,9 @@ from ..pdfread import READ_ERRORS
 from .objects import resolve
 
 JAVASCRIPT = "JavaScript"
-LAUNCH = "a link that starts a program or opens a file"
-OTHER_FILE = "a link to another file, not in the pack"
-ATTACHMENT = "an attached file (attachments are not carried into the pack)"
+LAUNCH = "links that start a program or open a file"
+OTHER_FILE = "links to other files"
+ATTACHMENT = "attached files"
 
 _MAX_CHAIN = 20
 """Longer ``/Next`` chains of actions are cut."""

@@ -7,7 +7,8 @@ page its target became, the occurrence nearest the link, or dropped when its
 target is not in the pack. Other links are copied as they are, without
 unsafe or broken actions (:mod:`.actions`; a link left with none is dropped). A form's
 widgets are those :mod:`.forms` wrote for the page (one copy per use of the
-paper); other annotations are copied with the first occurrence of their page.
+paper); file attachments are left out; other annotations are copied with the
+first occurrence of their page.
 """
 
 from __future__ import annotations
@@ -63,7 +64,12 @@ class LinkWriter:
             annot = resolve(raw)
             if not isinstance(annot, dict):
                 continue
-            if dict.get(annot, "/Subtype") == "/Link":
+            subtype = dict.get(annot, "/Subtype")
+            if subtype == "/FileAttachment":  # attachments are not carried into the pack
+                if isinstance(raw, IndirectObject):
+                    self.objects.omit(reader, raw.idnum)
+                continue
+            if subtype == "/Link":
                 link = self._link(reader, annot, position)
                 if link is not None:
                     number = self.objects.allocate()
