@@ -187,3 +187,42 @@ def test_damaged_input_never_escapes_as_a_pypdf_error(
     )
     with contextlib.suppress(DocumentError):
         write_pack(spec, tmp_path / "out.pdf")
+
+
+def _raw_pdf(path: Path, objects: dict[int, str]) -> Path:
+    """A PDF written by hand from ``{number: dictionary}``, with a correct xref table."""
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = {}
+    for number in sorted(objects):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, objects[number].encode())
+    size = max(objects) + 1
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    for number in range(1, size):
+        if number in offsets:
+            out += b"%010d 00000 n \n" % offsets[number]
+        else:
+            out += b"0000000000 65535 f \n"
+    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def test_page_tree_that_loops_back_says_so_and_not_to_use_qpdf(tmp_path: Path) -> None:
+    path = _raw_pdf(
+        tmp_path / "cycle.pdf",
+        {
+            1: "<< /Type /Catalog /Pages 2 0 R >>",
+            2: "<< /Type /Pages /Kids [4 0 R 3 0 R] /Count 2 >>",
+            3: "<< /Type /Pages /Parent 2 0 R /Kids [2 0 R] /Count 1 >>",
+            4: "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        },
+    )
+    with pytest.raises(DocumentError) as info:
+        open_pdf(path)
+    error = info.value
+    assert "cycle.pdf" in str(error)
+    assert "its list of pages loops back on itself" in error.message
+    assert "print it to a new PDF" in error.hint
+    assert "qpdf in.pdf" not in error.hint

@@ -17,6 +17,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from . import render
+from .assemble.actions import left_out
 from .convert import Converter
 from .docxcheck import check_docx
 from .exceptions import DefinitionError, InputError, PackbuilderError, SeveralErrors, location
@@ -213,7 +214,8 @@ def prepared_document(meeting: Meeting, key: DocumentKey) -> Document:
 
 @dataclass(frozen=True)
 class PaperWarning:
-    """Something a clerk should look at in a pack that was built: a paper that was repaired."""
+    """Something a clerk should look at in a pack that was built: a paper that was
+    repaired, or that lost something in the pack (unsafe actions, attachments)."""
 
     file: Path | None
     name: str
@@ -230,31 +232,72 @@ _XREF_NOTES = (*_XREF_MARKS, "object streams", " found", "trailer")
 
 
 def paper_warnings(documents: dict[DocumentKey, PreparedDocument]) -> list[PaperWarning]:
-    """What pypdf had to repair in the papers (while opening or copying them), one per file."""
+    """What pypdf had to repair in the papers (while opening or copying them), one per file,
+    and what the pack leaves out of them (unsafe actions, attachments), one per file."""
     warnings: list[PaperWarning] = []
-    seen: set[int] = set()
+    used: dict[int, tuple[PreparedDocument, set[int]]] = {}
     for prepared in documents.values():
-        reader = prepared.reader
-        notes = [str(n) for n in getattr(reader, "notes", None) or []]
-        if id(reader) in seen or not notes:
-            continue
-        seen.add(id(reader))
+        _first, indices = used.setdefault(id(prepared.reader), (prepared, set()))
+        indices.update(prepared.indices)
+    for prepared, indices in used.values():
         source = prepared.document.source
         path = source.path if isinstance(source, FileSource) else None
         name = display_path(path) if path else _display_name(prepared.document)
-        xref = [n for n in notes if any(k in n.lower() for k in _XREF_MARKS)]
-        other = [n for n in notes if not any(k in n.lower() for k in _XREF_NOTES)]
-        more = f" and {len(other) - 1} more" if len(other) > 1 else ""
-        if xref:
-            message = "the cross-reference table was damaged and has been rebuilt"
-            if other:
-                message += f"; other problems were repaired too ({other[0]}{more})"
-        else:
-            found = other or notes
-            message = f"was damaged and has been repaired while reading it ({found[0]}{more})"
-        message += "; check its pages in the pack"
-        warnings.append(PaperWarning(path, name, message, tuple(notes)))
+        repaired = _repair_warning(prepared.reader, path, name)
+        if repaired is not None:
+            warnings.append(repaired)
+        removed = _left_out_warning(prepared.reader, indices, path, name)
+        if removed is not None:
+            warnings.append(removed)
     return warnings
+
+
+def _repair_warning(reader: PdfReader, path: Path | None, name: str) -> PaperWarning | None:
+    """What pypdf had to repair in a paper, or None."""
+    notes = [str(n) for n in getattr(reader, "notes", None) or []]
+    if not notes:
+        return None
+    xref = [n for n in notes if any(k in n.lower() for k in _XREF_MARKS)]
+    other = [n for n in notes if not any(k in n.lower() for k in _XREF_NOTES)]
+    more = f" and {len(other) - 1} more" if len(other) > 1 else ""
+    if xref:
+        message = "the cross-reference table was damaged and has been rebuilt"
+        if other:
+            message += f"; other problems were repaired too ({other[0]}{more})"
+    else:
+        found = other or notes
+        message = f"was damaged and has been repaired while reading it ({found[0]}{more})"
+    message += "; check its pages in the pack"
+    return PaperWarning(path, name, message, tuple(notes))
+
+
+def _left_out_warning(
+    reader: PdfReader, indices: set[int], path: Path | None, name: str
+) -> PaperWarning | None:
+    """What the pack leaves out of a paper's pages (unsafe actions, attachments), or None."""
+    found = left_out(reader, indices)
+    if not found:
+        return None
+    kinds: dict[str, tuple[set[str], set[int]]] = {}
+    for kind, detail, index in found:
+        details, pages = kinds.setdefault(kind, (set(), set()))
+        if detail:
+            details.add(detail)
+        if index is not None:
+            pages.add(index + 1)
+    parts = []
+    for kind, (details, pages) in kinds.items():
+        where = [", ".join(sorted(details))] if details else []
+        if pages:
+            numbers = ", ".join(str(n) for n in sorted(pages))
+            where.append(f"page{'s' if len(pages) > 1 else ''} {numbers}")
+        parts.append(f"{kind} ({'; '.join(where)})" if where else kind)
+    message = (
+        f"left out of the pack: {'; '.join(parts)}; check those pages in the pack, and "
+        "publish separately anything readers need"
+    )
+    details = tuple(f"{k}: {d}" if d else k for k, d, _i in found)
+    return PaperWarning(path, name, message, details)
 
 
 def _display_name(document: Document) -> str:

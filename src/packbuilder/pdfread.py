@@ -15,9 +15,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
+from pypdf.generic import DictionaryObject
 
 from .exceptions import DocumentError, EncryptedDocumentError, describe_error
 
@@ -49,6 +51,13 @@ REPAIR_HINT = (
     "open it in a PDF viewer and save or print it to a new PDF, or repair it with: "
     "qpdf in.pdf repaired.pdf; then use the new file"
 )
+LOOP_HINT = (
+    "open it in a PDF viewer and print it to a new PDF (Print, then 'Save as PDF' or "
+    "'Microsoft Print to PDF'), then use the new file; repairing it with qpdf does not "
+    "fix this"
+)
+_LOOP_MARKS = ("cyclic page",)
+"""pypdf's words for a page tree whose ``/Kids`` lead back to a node above."""
 
 
 class SourcePdf(PdfReader):
@@ -61,6 +70,36 @@ class SourcePdf(PdfReader):
     path: Path
     what: str
     notes: list[str]
+
+    def _get_named_destinations(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """pypdf's named destinations, from both places a catalog may keep them.
+
+        pypdf reads the old-style ``/Dests`` dictionary of the catalog *or* the
+        ``/Names /Dests`` name tree; a file with both has names in each, and
+        its bookmarks and links use either. The top-level call (the only one
+        without a ``tree``) gets the names of both (``/Dests`` keys are names,
+        ``/nd2``; the name tree's are strings, ``nd2``, so they do not clash).
+        """
+        if args or kwargs.get("tree") is not None or kwargs.get("retval") is not None:
+            return super()._get_named_destinations(*args, **kwargs)
+        found: dict[str, Any] = {}
+        for tree in self._destination_trees():
+            found.update(super()._get_named_destinations(tree=tree, retval={}))
+        if not found:
+            return super()._get_named_destinations(*args, **kwargs)
+        return found
+
+    def _destination_trees(self) -> list[DictionaryObject]:
+        """The catalog's ``/Dests`` dictionary and ``/Names /Dests`` tree, those there are."""
+        root = self.root_object
+        names = root.get("/Names")
+        names = names.get_object() if names is not None else None
+        trees = [
+            dict.get(names, "/Dests") if isinstance(names, DictionaryObject) else None,
+            root.get("/Dests"),
+        ]
+        trees = [t.get_object() if t is not None else None for t in trees]
+        return [t for t in trees if isinstance(t, DictionaryObject)]
 
 
 class _Collector(logging.Handler):
@@ -156,6 +195,11 @@ def open_pdf(path: Path, *, what: str | None = None, data: bytes | None = None) 
                 EncryptedDocumentError,
             ) from None
         except READ_ERRORS as exc:
+            if _page_tree_loops(exc):
+                raise fail(
+                    "is damaged and cannot be read: its list of pages loops back on itself",
+                    LOOP_HINT,
+                ) from None
             reason = describe_error(exc)
             raise fail(f"is damaged and cannot be read ({reason})", REPAIR_HINT) from None
     if count == 0:
@@ -164,6 +208,12 @@ def open_pdf(path: Path, *, what: str | None = None, data: bytes | None = None) 
     reader.what = name
     reader.notes = list(notes)
     return reader
+
+
+def _page_tree_loops(exc: BaseException) -> bool:
+    """Whether pypdf gave up because the page tree refers back to itself."""
+    text = str(exc).lower()
+    return any(mark in text for mark in _LOOP_MARKS)
 
 
 def _decrypt(reader: SourcePdf, fail) -> None:  # type: ignore[no-untyped-def]

@@ -27,7 +27,11 @@ of the copied pages (:mod:`.pages`) it adds:
   links become links to the item's first page; the papers' own internal links
   are remapped, or dropped when their target page is not in the pack
   (:mod:`.links`);
-* the papers' form fields (:mod:`.forms`);
+* the papers' form fields, one copy per use of a paper (:mod:`.forms`);
+* no JavaScript, ``/Launch`` or links to files by name: removed from the
+  papers' links, annotations, fields and pages (:mod:`.actions`, which also
+  lists what a paper loses, for the clerk's warning);
+* the papers' layers (optional content), those hidden staying hidden (:mod:`.layers`);
 * document metadata (title, subject, author, keywords, language) and a
   ``/ID`` derived from the content, so the same spec gives the same bytes.
 

@@ -93,6 +93,12 @@ def resolve(value: Any) -> Any:
     return value
 
 
+def _merged(entries: Any, extra: dict[str, Any]) -> dict[str, Any]:
+    """A source object's entries with ``extra`` replacing them (None: the entry is removed)."""
+    merged = {**dict(entries), **extra}
+    return {key: value for key, value in merged.items() if value is not None}
+
+
 class ObjectWriter:
     """The output file being written: numbering, the objects so far and their offsets."""
 
@@ -104,7 +110,7 @@ class ObjectWriter:
         # (id(reader), object number) -> output number; 0 means "write null".
         self.memo: dict[tuple[int, int], int] = {}
         self.pending: list[tuple[int, IndirectObject]] = []
-        # Entries replacing those of a source object when it is copied.
+        # Entries replacing those of a source object when it is copied (None: removed).
         self.overrides: dict[tuple[int, int], dict[str, Any]] = {}
 
     def allocate(self) -> Ref:
@@ -139,12 +145,12 @@ class ObjectWriter:
         elif isinstance(obj, StreamObject):
             entries: Any = dict.items(obj)
             if extra:
-                entries = {**dict(entries), **extra}.items()
+                entries = _merged(entries, extra).items()
             data = obj.get_data() if type(obj).__name__ == "ContentStream" else obj._data
             self._stream(entries, data, out)
         else:
             if extra and isinstance(obj, dict):
-                obj = {**dict(dict.items(obj)), **extra}
+                obj = _merged(dict.items(obj), extra)
             self.serialise(obj, out)
             out.append(b"\nendobj\n")
         self.put(b"".join(out))

@@ -21,6 +21,7 @@ from pypdf.filters import decode_stream_data
 from pypdf.generic import EncodedStreamObject, NameObject, StreamObject
 
 from ..pdfread import READ_ERRORS
+from .actions import clean_entries
 from .content import unterminated
 from .links import LinkWriter
 from .objects import ObjectWriter, Ref, Stream, flate, resolve
@@ -86,6 +87,8 @@ class PageCopier:
         for name, value in dict.items(src):
             if name not in _PAGE_SKIP:
                 entries[name] = value
+        entries.update(clean_entries(src)[0])  # the page's /AA without JavaScript, Launch...
+        entries = {k: v for k, v in entries.items() if v is not None}
         media = dict.get(src, "/MediaBox")
         if box(media) is None:
             media = entries["/MediaBox"] = list(LETTER)

@@ -1,9 +1,10 @@
 """One PDF from pack pages: the document structure around the copied pages.
 
 :class:`PackWriter` numbers the pages, has them copied (:mod:`.pages`), writes
-the outline (:mod:`.outline`), the merged form (:mod:`.forms`), the page tree,
-the catalog with its page labels and the document information, and turns a
-damaged paper into a :class:`DocumentError` naming it.
+the outline (:mod:`.outline`), the merged form (:mod:`.forms`) and layers
+(:mod:`.layers`), the page tree, the catalog with its page labels and the
+document information, and turns a damaged paper into a :class:`DocumentError`
+naming it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pypdf.generic import NameObject
 from ..exceptions import DocumentError, describe_error
 from ..pdfread import READ_ERRORS, collect_pypdf_warnings
 from .forms import merge_forms
+from .layers import merge_layers
 from .links import LinkWriter
 from .objects import ObjectWriter, Ref
 from .outline import OutlineWriter
@@ -74,13 +76,13 @@ class PackWriter:
         for key, number in self.page_map.place(self.pages, numbers):
             objects.substitute(key, number)  # references to a page go to its first occurrence
         self.page_map.measure(self.pages)
-        acroform = merge_forms(objects, readers, self.pages)
+        form = merge_forms(objects, self.page_map, self.pages)
 
         objects.emit(font, STAMP_FONT)
         copier = PageCopier(
             objects,
             self.page_map,
-            LinkWriter(objects, self.page_map, self.spec.link_targets),
+            LinkWriter(objects, self.page_map, self.spec.link_targets, form),
             parent=pages_root,
             font=font,
             stamp_text=self._stamp_text,
@@ -98,7 +100,7 @@ class PackWriter:
             pages_root,
             {"/Type": NameObject("/Pages"), "/Kids": list(numbers), "/Count": len(self.pages)},
         )
-        objects.emit(catalog, self._catalog(pages_root, outline, acroform))
+        objects.emit(catalog, self._catalog(pages_root, outline, form.acroform))
         objects.emit(info, self._info())
         objects.drain()
         return objects.finish(catalog, info)
@@ -160,6 +162,9 @@ class PackWriter:
             root["/Lang"] = self.spec.metadata.language
         if acroform:
             root["/AcroForm"] = acroform
+        layers = merge_layers(self.pages)
+        if layers:
+            root["/OCProperties"] = layers
         return root
 
     def _info(self) -> dict[str, Any]:
