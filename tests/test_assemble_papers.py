@@ -306,10 +306,12 @@ def test_hidden_layers_stay_hidden(tmp_path: Path) -> None:
         "two hidden",
         "two shown",
     ]
-    # The pages' marked content refers to the layers the catalog lists.
+    # The pages' marked content (drawn through each page's form XObject) refers to the
+    # layers the catalog lists.
     for page in reader.pages:
-        used = {ref.idnum for ref in page["/Resources"]["/Properties"].values()}
-        assert used <= set(names)
+        drawn = page["/Resources"]["/XObject"]["/PbPage"]
+        used = {ref.idnum for ref in drawn["/Resources"]["/Properties"].values()}
+        assert used and used <= set(names)
 
 
 # -------------------------------------------------- attachments, named destinations
