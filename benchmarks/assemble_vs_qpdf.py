@@ -173,14 +173,34 @@ def time_qpdf(files: list[Path], out: Path) -> float:
     return time.perf_counter() - start
 
 
+def reencode_flate(files: list[Path], directory: Path) -> list[Path]:
+    """``files`` with every stream decoded and compressed again with Flate alone (qpdf)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    flate = [directory / f.name for f in files]
+    for source, target in zip(files, flate, strict=True):
+        if not target.exists():
+            subprocess.run(
+                ["qpdf", "--decode-level=generalized", "--compress-streams=y", source, target],
+                check=True,
+            )
+    return flate
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", type=Path, default=ROOT / "out")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of one run")
+    parser.add_argument(
+        "--flate",
+        action="store_true",
+        help="re-encode the corpus's streams as plain Flate, as Word and LibreOffice write them",
+    )
     args = parser.parse_args()
 
     files = build_corpus(args.out / "corpus")
+    if args.flate:
+        files = reencode_flate(files, args.out / "corpus-flate")
     pack = args.out / "pack.pdf"
     merged = args.out / "qpdf.pdf"
     print(f"corpus: {len(files)} PDFs, {sum(f.stat().st_size for f in files):,} bytes")
