@@ -19,9 +19,10 @@ from typing import Any
 
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
-from pypdf.generic import DictionaryObject
+from pypdf.generic import DictionaryObject, IndirectObject, PdfObject
 
 from .exceptions import DocumentError, EncryptedDocumentError, describe_error
+from .pdfparse import Unsupported, parse_object
 
 PDF_HEADER = b"%PDF-"
 HEADER_WINDOW = 1024
@@ -70,6 +71,41 @@ class SourcePdf(PdfReader):
     path: Path
     what: str
     notes: list[str]
+
+    _buffer: bytes | None = None
+    _parsing: frozenset[int] = frozenset()
+
+    def get_object(self, indirect_reference: int | IndirectObject) -> PdfObject | None:
+        """pypdf's object, read by :func:`.pdfparse.parse_object` when it is plainly written."""
+        if isinstance(indirect_reference, int):
+            indirect_reference = IndirectObject(indirect_reference, 0, self)
+        generation, idnum = indirect_reference.generation, indirect_reference.idnum
+        found = self.resolved_objects.get((generation, idnum))
+        if found is not None or (generation, idnum) in self.resolved_objects:
+            return found
+        start = self.xref.get(generation, {}).get(idnum)
+        if (
+            start is not None
+            and getattr(self, "_encryption", True) is None  # set (to None) once it is read
+            and idnum not in self.xref_objStm
+            and idnum not in self._parsing
+            and not self.xref_free_entry.get(generation, {}).get(idnum, False)
+        ):
+            buffer = self._buffer
+            if buffer is None and isinstance(self.stream, BytesIO):
+                buffer = self._buffer = self.stream.getvalue()
+            if buffer is not None:
+                parsing = self._parsing
+                self._parsing = parsing | {idnum}
+                try:
+                    obj = parse_object(buffer, start, idnum, generation, self, self.get_object)
+                except Unsupported:
+                    pass
+                else:
+                    return self.cache_indirect_object(generation, idnum, obj)
+                finally:
+                    self._parsing = parsing
+        return super().get_object(indirect_reference)
 
     def _get_named_destinations(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """pypdf's named destinations, from both places a catalog may keep them.
