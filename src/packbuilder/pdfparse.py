@@ -16,7 +16,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from pypdf._configuration import get_configuration
 from pypdf.generic import (
     ArrayObject,
     BooleanObject,
@@ -28,6 +27,11 @@ from pypdf.generic import (
     NumberObject,
     StreamObject,
 )
+
+try:  # pypdf's parsing limits, which the fast path honours as pypdf does
+    from pypdf._configuration import get_configuration
+except ImportError:  # a pypdf without them: every object is left to pypdf
+    get_configuration = None
 
 
 class Unsupported(Exception):
@@ -63,6 +67,8 @@ def parse_object(
     ``resolve_length`` gives the object an indirect ``/Length`` refers to.
     Raises :class:`Unsupported` when pypdf must read the object instead.
     """
+    if get_configuration is None:
+        raise Unsupported
     header = _HEADER.match(buf, start)
     if header is None or int(header[1]) != idnum or int(header[2]) != generation:
         raise Unsupported

@@ -99,7 +99,7 @@ class SourcePdf(PdfReader):
                 self._parsing = parsing | {idnum}
                 try:
                     obj = parse_object(buffer, start, idnum, generation, self, self.get_object)
-                except Unsupported:
+                except (Unsupported, AttributeError):  # AttributeError: another pypdf's insides
                     pass
                 else:
                     return self.cache_indirect_object(generation, idnum, obj)
