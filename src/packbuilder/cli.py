@@ -178,6 +178,11 @@ cache_dir_option = click.option(
 )
 
 
+def resolve_cache_dir(cache_dir: Path | None, no_cache: bool) -> Path | None:
+    """The cache folder a command uses: none with --no-cache, else --cache-dir or the default."""
+    return None if no_cache else (cache_dir or default_cache_dir())
+
+
 def build_options(default_output: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """The options every building command shares: output, cache, timeout, lock wait.
 
@@ -230,7 +235,7 @@ def build_options_from(
     """:class:`api.BuildOptions` from the shared options (see :func:`build_options`)."""
     return api.BuildOptions(
         output_dir=output,
-        cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
+        cache_dir=resolve_cache_dir(cache_dir, no_cache),
         timeout=timeout,
         wait=wait,
         progress=reporter.progress,

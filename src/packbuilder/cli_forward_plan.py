@@ -13,8 +13,7 @@ from typing import Any
 
 import click
 
-from .cli import Reporter, build_options, counted, handle_errors
-from .convert import default_cache_dir
+from .cli import Reporter, build_options, counted, handle_errors, resolve_cache_dir
 from .datefmt import day_month_year
 from .exceptions import ChecksFailedError
 from .forwardplan.build import build_forward_plan, check_plan
@@ -111,7 +110,7 @@ def build_command(
         months=months,
         previous=previous,
         strict=strict,
-        cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
+        cache_dir=resolve_cache_dir(cache_dir, no_cache),
         timeout=timeout,
         progress=reporter.progress,
         wait=wait,

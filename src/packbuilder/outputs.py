@@ -32,6 +32,7 @@ from typing import Any
 from .datefmt import date_or_text, day_month_year, weekday_date
 from .exceptions import BuildInterrupted, InputError, OutputError, PackbuilderError
 from .lock import DEFAULT_WAIT, build_lock
+from .supplement_items import SUPPLEMENT_KIND
 
 MANIFEST = "manifest.json"
 FORWARD_PLAN_SUMMARY = "forward-plan.json"  # a forward plan edition's summary
@@ -163,7 +164,7 @@ def _describe_pack(manifest: dict[str, Any]) -> str:
     """``an agenda pack (Overview and Scrutiny Board, Wednesday 11 May 2022)``, or as much
     of it as the manifest says."""
     kind = manifest.get("kind")
-    what = "a supplementary agenda pack" if kind == "Supplementary Agenda" else "an agenda pack"
+    what = "a supplementary agenda pack" if kind == SUPPLEMENT_KIND else "an agenda pack"
     meeting = manifest.get("meeting")
     meeting = meeting if isinstance(meeting, dict) else {}
     title, day = meeting.get("title"), meeting.get("date")

@@ -48,10 +48,11 @@ DECRYPT_HINT = (
     "ask the author for an unprotected copy, or remove the password with: "
     "qpdf --decrypt --password=PASSWORD in.pdf out.pdf"
 )
-REPAIR_HINT = (
+REPAIR_ADVICE = (
     "open it in a PDF viewer and save or print it to a new PDF, or repair it with: "
-    "qpdf in.pdf repaired.pdf; then use the new file"
+    "qpdf in.pdf repaired.pdf"
 )
+REPAIR_HINT = f"{REPAIR_ADVICE}; then use the new file"
 LOOP_HINT = (
     "open it in a PDF viewer and print it to a new PDF (Print, then 'Save as PDF' or "
     "'Microsoft Print to PDF'), then use the new file; repairing it with qpdf does not "

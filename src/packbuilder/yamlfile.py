@@ -66,10 +66,7 @@ def compose_yaml(path: Path) -> yaml.Node | None:
             hint = "indent with spaces, not tabs (YAML does not allow tabs for indentation)"
         if "nesting depth" in problem:  # newer libyaml stops deep nesting itself, before we can
             raise DefinitionError(
-                [
-                    f"{where}: nested too deeply: more than {MAX_DEPTH} lists and mappings inside "
-                    "each other"
-                ],
+                [f"{where}: {TOO_DEEP}"],
                 hint=NESTING_HINT,
             ) from None
         raise DefinitionError([f"{where}: YAML syntax error: {problem}"], hint=hint) from None
@@ -81,6 +78,7 @@ def compose_yaml(path: Path) -> yaml.Node | None:
 
 MAX_DEPTH = 50
 """Lists and mappings inside each other: a meeting needs fewer than ten levels."""
+TOO_DEEP = f"nested too deeply: more than {MAX_DEPTH} lists and mappings inside each other"
 NESTING_HINT = (
     "a meeting needs only a few levels; check that every '[' and '{' is closed where it "
     "should be, and the indentation"
@@ -163,8 +161,7 @@ def check_shape(text: str, path: Path) -> None:
             if len(stack) + 1 > MAX_DEPTH:
                 raise refuse(
                     event,
-                    f"nested too deeply: more than {MAX_DEPTH} lists and mappings inside "
-                    "each other",
+                    TOO_DEEP,
                     NESTING_HINT,
                 )
             total += 1

@@ -82,11 +82,11 @@ def _join_config(config: dict[str, list[Any]], groups: list[IndirectObject], def
         if isinstance(value, list):
             config[key].extend(value)
     if dict.get(default, "/BaseState") == "/OFF":
-        on = {ref.idnum for ref in resolve(dict.get(default, "/ON")) or [] if _is_ref(ref)}
+        on = {
+            ref.idnum
+            for ref in resolve(dict.get(default, "/ON")) or []
+            if isinstance(ref, IndirectObject)
+        }
         config["/OFF"].extend(ref for ref in groups if ref.idnum not in on)
     if not isinstance(resolve(dict.get(default, "/Order")), list):
         config["/Order"].extend(groups)  # listed in the layers panel, as a viewer would
-
-
-def _is_ref(value: Any) -> bool:
-    return isinstance(value, IndirectObject)

@@ -68,7 +68,6 @@ class PageCopier:
         self.blank_text = blank_text
         # Per source page (id of its reader, its object number): its form XObject, if any.
         self.forms: dict[tuple[int, int], Ref | None] = {}
-        self.used_pages: set[tuple[int, int]] = set()
         self.stamp_resources: Ref | None = None  # resources of pages drawing only a stamp
         self.blank: Ref | None = None  # the blank pages' content
 
@@ -80,8 +79,7 @@ class PageCopier:
         reader = page.reader
         src = reader.pages[page.index]
         key = self.page_map.page_id(page)
-        first_use = key not in self.used_pages
-        self.used_pages.add(key)
+        first_use = key not in self.forms  # a page's form is made on its first use
 
         entries: dict[str, Any] = {"/Type": NameObject("/Page"), "/Parent": Ref(self.parent)}
         for name, value in dict.items(src):

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from pypdf.generic import NameObject
 
 from ..exceptions import DocumentError, describe_error
-from ..pdfread import READ_ERRORS, collect_pypdf_warnings
+from ..pdfread import READ_ERRORS, REPAIR_ADVICE, REPAIR_HINT, collect_pypdf_warnings
 from .forms import merge_forms
 from .layers import merge_layers
 from .links import LinkWriter
@@ -59,8 +59,7 @@ class PackWriter:
             raise DocumentError(
                 f"the papers cannot be assembled: {describe_error(exc)}",
                 where=str(path) if path else None,
-                hint=f"one of these is damaged: {', '.join(names)}; open it in a PDF viewer "
-                "and save or print it to a new PDF, or repair it with: qpdf in.pdf repaired.pdf",
+                hint=f"one of these is damaged: {', '.join(names)}; {REPAIR_ADVICE}",
             ) from None
 
     def _build(self) -> bytes:
@@ -135,8 +134,7 @@ class PackWriter:
                 raise DocumentError(
                     f"page {page.index + 1}{of} cannot be copied ({describe_error(exc)})",
                     where=str(path) if path else None,
-                    hint="open it in a PDF viewer and save or print it to a new PDF, or repair "
-                    "it with: qpdf in.pdf repaired.pdf; then use the new file",
+                    hint=REPAIR_HINT,
                 ) from None
             if len(warnings) > seen:
                 for message in warnings[seen:]:

@@ -8,14 +8,13 @@ date, decision maker or key-decision status differs.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..datefmt import abbreviated_date
+from ..datefmt import abbreviated_date, date_or_text
 from ..exceptions import InputError
 from .model import Entry
 
@@ -143,9 +142,5 @@ def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, str):
-        try:
-            day = dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-        return abbreviated_date(day)
+        return date_or_text(value, abbreviated_date)
     return str(value)

@@ -160,8 +160,7 @@ def _collect(load: Any, problems: list[str]) -> Any:
 
 
 def _load_folder(folder: Path, read: _Reading) -> list[Entry]:
-    if folder not in read.folders:
-        read.folders.append(folder)
+    read.folders.append(folder)  # made unique with the files in _finish
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in YAML_SUFFIXES)
     if not files:
         read.problems.append(f"{folder}: no .yaml files of forward plan entries in this folder")
