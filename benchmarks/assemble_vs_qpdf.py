@@ -35,7 +35,7 @@ from packbuilder.assemble import (  # noqa: E402
     PackSpec,
     write_pack,
 )
-from packbuilder.pdfread import open_pdf  # noqa: E402
+from packbuilder.inputs.pdfread import open_pdf  # noqa: E402
 
 CORPUS_VERSION = 1
 TOTAL_PAGES = 1000

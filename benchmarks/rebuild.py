@@ -22,7 +22,7 @@ Each set is measured twice in the same run:
 - **warm LibreOffice** (``packbuilder watch``): every build of a repetition
   goes through one :class:`OfficeServer`, started fresh (and its start
   counted) by that repetition's cold build, and through one
-  :class:`~packbuilder.session.BuildSession`, as watch's rebuilds do, so
+  :class:`~packbuilder.inputs.session.BuildSession`, as watch's rebuilds do, so
   unchanged papers, converted PDFs and template digests are reused. Before
   each late paper the unchanged meeting is built again into that scenario's
   copy (not timed), so the session holds what watch's holds when a paper
@@ -73,9 +73,9 @@ sys.path.insert(0, str(ROOT / "src"))
 from docx import Document as WordDocument  # noqa: E402
 
 from packbuilder import api  # noqa: E402
-from packbuilder._exec import soffice  # noqa: E402
-from packbuilder._exec.soffice import OfficeServer  # noqa: E402
-from packbuilder.session import BuildSession  # noqa: E402
+from packbuilder.convert._exec import soffice  # noqa: E402
+from packbuilder.convert._exec.soffice import OfficeServer  # noqa: E402
+from packbuilder.inputs.session import BuildSession  # noqa: E402
 
 MEETING = "osb-2022-05-11.yaml"
 TO_FOLLOW = '    status: to-follow            # printed as "To Follow"; its papers are left out until it arrives\n'  # noqa: E501
@@ -101,7 +101,7 @@ class Scenario:
 def prepare(folder: Path) -> dict[str, str]:
     """Copy the example into ``folder`` and write each scenario's meeting file."""
     shutil.copytree(ROOT / "meetings", folder / "meetings")
-    shutil.copytree(ROOT / "templates", folder / "templates")
+    shutil.copytree(ROOT / "src" / "packbuilder" / "templates", folder / "templates")
     meetings = folder / "meetings"
     original = (meetings / MEETING).read_text(encoding="utf-8")
     assert TO_FOLLOW in original and MINUTES_DOCX in original, "item 3 is no longer To Follow"

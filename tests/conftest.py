@@ -1,9 +1,21 @@
-"""Shared fixtures: the reference meeting (Middlesbrough Council, OSB, 11 May 2022).
+"""What every test gets, and one check every test is under.
 
-Also: every pack a test builds through :func:`packbuilder.api.build` (directly or
-through the CLI in-process) is checked with ``qpdf --check`` (see
-:func:`_qpdf_checks_every_pack`), and :func:`lo_cache` shares LibreOffice
-conversions between tests so that identical front sheets convert once.
+The tests mirror the stages of ``src/packbuilder`` (``tests/load/``,
+``tests/assemble/``, ...); ``tests/e2e/`` holds the ones that run the real
+LibreOffice on whole meetings. Shared builders and readers are in
+``tests/helpers/`` (no test file imports another).
+
+**Every pack is checked with qpdf.** :func:`_qpdf_checks_every_pack` (autouse,
+for the whole session) wraps the library's ``build`` wherever it is bound
+(``packbuilder.api.build``, and the names :mod:`packbuilder.api.late` and
+:mod:`packbuilder.api.watch` call), so every pack and every per-item PDF that
+any test builds in-process, through the API or the CLI, must pass
+``qpdf --check`` or the test fails. Tests that build in a subprocess call
+:func:`helpers.pdftools.qpdf_check` themselves.
+
+Also: :func:`reference_meeting` (the example meeting, loaded), :func:`lo_cache`
+(a conversion cache shared by the tests that run the real LibreOffice, so that
+identical front sheets convert once) and :func:`needs_soffice`.
 """
 
 from __future__ import annotations
@@ -17,34 +29,18 @@ import pytest
 from hypothesis import settings
 
 from packbuilder import api
-from packbuilder.definition import load_meeting
-from packbuilder.model import Meeting, ReportSource
+from packbuilder.api import late as api_late
+from packbuilder.api import meeting as api_meeting
+from packbuilder.api import watch as api_watch
+from packbuilder.model.meeting import Meeting
+
+from helpers.kit import make_reference_meeting
+from helpers.pdftools import qpdf_check
 
 # CI runs the property and fuzz tests on a fixed sequence of examples (HYPOTHESIS_PROFILE=ci,
 # set by .ci/run) so that a landing never depends on luck; developers' runs explore new ones.
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
-
-ROOT = Path(__file__).resolve().parent.parent
-MEETING_FILE = ROOT / "meetings" / "osb-2022-05-11.yaml"
-
-REFERENCE_ITEM_PAGES = {"4": "3 - 10", "5": "11 - 14", "8": "15 - 82", "9": "83 - 116"}
-"""The page ranges the reference agenda prints."""
-
-
-def make_reference_meeting() -> Meeting:
-    """The reference meeting, loaded from the example meeting file."""
-    return load_meeting(MEETING_FILE)
-
-
-def _item4_report_fields() -> dict:
-    source = make_reference_meeting().items[3].papers[0].document.source
-    assert isinstance(source, ReportSource)
-    return dict(source.fields)
-
-
-ITEM4_REPORT_FIELDS = _item4_report_fields()
-"""The fields of the item 4 cover report, with the reference's text (from the example)."""
 
 
 @pytest.fixture
@@ -53,15 +49,14 @@ def reference_meeting() -> Meeting:
     return make_reference_meeting()
 
 
+BUILD_BINDINGS = (api, api_meeting, api_late, api_watch)
+"""The modules whose ``build`` name is the library's build: each is wrapped."""
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _qpdf_checks_every_pack():
-    """Wrap api.build for the whole session: every pack and item PDF must pass qpdf --check.
-
-    Tests that build in a subprocess call :func:`pdftools.qpdf_check` themselves.
-    """
-    from pdftools import qpdf_check
-
-    original = api.build
+    """Wrap ``build`` for the whole session: every pack and item PDF must pass qpdf --check."""
+    original = api_meeting.build
 
     @functools.wraps(original)
     def build_and_check(*args, **kwargs):
@@ -72,9 +67,12 @@ def _qpdf_checks_every_pack():
                 qpdf_check(path)
         return result
 
-    api.build = build_and_check
+    for module in BUILD_BINDINGS:
+        assert module.build is original, f"{module.__name__}.build is not the library's build"
+        module.build = build_and_check
     yield
-    api.build = original
+    for module in BUILD_BINDINGS:
+        module.build = original
 
 
 @pytest.fixture(scope="session")

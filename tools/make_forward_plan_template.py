@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python tools/make_forward_plan_template.py [--out templates/forward-plan.docx]
+    python tools/make_forward_plan_template.py [--out src/packbuilder/templates/forward-plan.docx]
 
 The template is the whole edition: an optional heading (``APPENDIX A`` when
 the table is an appendix of an agenda pack), an optional title block, then a
@@ -12,7 +12,7 @@ one spanning row per portfolio, one row per entry, and optional notes (reg 9
 margin is left clear for the pack's "Page N" stamp, and the footer prints
 page numbers only when ``page_numbers`` is true (the standalone edition).
 
-The variables (see :mod:`packbuilder.forwardplan.render`): ``heading``,
+The variables (see :mod:`packbuilder.render.forwardplan`): ``heading``,
 ``title``, ``subtitle``, ``notes`` (a list), ``footer``, ``page_numbers``,
 ``groups`` (each with ``portfolio`` and ``entries``); each entry has
 ``reference``, ``wards``, ``subject``, ``description``, ``decision_maker``,
@@ -40,7 +40,13 @@ TABLE_SIZE = 12
 HEADER_SHADE = "BFBFBF"
 GROUP_SHADE = "E7E6E6"
 FIXED_TIME = dt.datetime(2022, 1, 1, tzinfo=dt.UTC)
-OUT = Path(__file__).resolve().parent.parent / "templates" / "forward-plan.docx"
+OUT = (
+    Path(__file__).resolve().parent.parent
+    / "src"
+    / "packbuilder"
+    / "templates"
+    / "forward-plan.docx"
+)
 
 # Column headings (as in the reference) and widths in cm; they add up to the 25.7 cm
 # between the 2 cm side margins of landscape A4.

@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python tools/make_templates.py [--out templates]
+    python tools/make_templates.py [--out src/packbuilder/templates]
 
 The templates are ordinary Word documents with docxtpl (Jinja) tags; the
 variables they may use are listed in :mod:`packbuilder.render`. The layout
@@ -516,8 +516,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--out",
         type=Path,
-        default=Path(__file__).resolve().parent.parent / "templates",
-        help="folder to write agenda.docx and report.docx to (default: templates/)",
+        default=Path(__file__).resolve().parent.parent / "src" / "packbuilder" / "templates",
+        help="folder to write agenda.docx and report.docx to (default: the package's templates)",
     )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)

@@ -22,18 +22,23 @@ holidays such as the Platinum Jubilee (3 June 2022) are counted correctly.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from functools import lru_cache
 
-import holidays
-
-from .model import DayCounting
+from .exceptions import InputError
+from .model.meeting import DayCounting
 
 _ONE_DAY = dt.timedelta(days=1)
+
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+"""Dates in definitions, CSV files and on the command line are in these years."""
 
 
 @lru_cache(maxsize=64)
 def _bank_holidays(year: int) -> frozenset[dt.date]:
     """England-and-Wales bank holidays of ``year`` (including substitute days)."""
+    import holidays  # slow to import (every country's calendar): only when a date is counted
+
     return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=year))
 
 
@@ -85,3 +90,23 @@ def latest_publication_date(event: dt.date, clear_days: int, counting: DayCounti
         counted += _counts(day, counting)
         day -= _ONE_DAY
     return day
+
+
+def source_date() -> dt.datetime | None:
+    """``SOURCE_DATE_EPOCH`` as a UTC time, or None when it is not set."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        raise InputError(
+            f"SOURCE_DATE_EPOCH is '{value}', not a number of seconds since 1970",
+            hint="set it to a whole number, e.g. $(date +%s), or unset it",
+        ) from None
+
+
+def today() -> dt.date:
+    """Today, or the day of ``SOURCE_DATE_EPOCH`` when it is set (reproducible runs)."""
+    stamp = source_date()
+    return stamp.date() if stamp else dt.date.today()

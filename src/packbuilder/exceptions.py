@@ -13,19 +13,42 @@ from pathlib import Path
 
 
 class ExitCode(IntEnum):
-    """Exit codes of the ``packbuilder`` command (documented in the README)."""
+    """Exit codes of the ``packbuilder`` command; what each means is :data:`EXIT_CODES`."""
 
     OK = 0
-    INTERNAL_ERROR = 1  # a bug in packbuilder: please report it with --debug output
-    USAGE = 2  # the command line itself is wrong (click's own code)
-    INVALID_INPUT = 3  # the meeting or plan definition is wrong (YAML, keys, dates, files)
-    BAD_DOCUMENT = 4  # a paper could not be read: damaged, encrypted, not a PDF
-    TEMPLATE_ERROR = 5  # a Word template is broken or uses an unknown variable
-    CONVERTER_ERROR = 6  # LibreOffice is missing, failed or timed out
-    OUTPUT_ERROR = 7  # the output folder cannot be written (permissions, disk full)
-    LOCKED = 8  # another build of the same meeting is running
-    CHECKS_FAILED = 9  # the build worked but legal or completeness checks failed (--strict)
-    INTERRUPTED = 130  # Ctrl-C
+    INTERNAL_ERROR = 1
+    USAGE = 2
+    INVALID_INPUT = 3
+    BAD_DOCUMENT = 4
+    TEMPLATE_ERROR = 5
+    CONVERTER_ERROR = 6
+    OUTPUT_ERROR = 7
+    LOCKED = 8
+    CHECKS_FAILED = 9
+    INTERRUPTED = 130
+
+
+EXIT_CODES: dict[ExitCode, str] = {
+    ExitCode.OK: "success (warnings, if any, are printed and recorded in manifest.json)",
+    ExitCode.INTERNAL_ERROR: "internal error: a bug in packbuilder; run again with --debug "
+    "and report the output",
+    ExitCode.USAGE: "the command line is wrong (an unknown option, a meeting file that does "
+    "not exist)",
+    ExitCode.INVALID_INPUT: "the meeting, committee or plan definition is wrong (YAML, keys, "
+    "dates, page selections, missing files)",
+    ExitCode.BAD_DOCUMENT: "a paper cannot be used (damaged, encrypted, not a PDF, not a real "
+    ".docx, no pages)",
+    ExitCode.TEMPLATE_ERROR: "a Word template is broken, is not a .docx, or uses an unknown "
+    "variable",
+    ExitCode.CONVERTER_ERROR: "LibreOffice is missing, failed, or timed out",
+    ExitCode.OUTPUT_ERROR: "the outputs cannot be written (permissions, read-only or full disk)",
+    ExitCode.LOCKED: "another build of the same output folder is running (see --wait)",
+    ExitCode.CHECKS_FAILED: "checks failed: status --strict (deadline missed, a late item "
+    "without a reason), forward-plan build --strict or forward-plan check",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C or SIGTERM); nothing was published",
+}
+"""The one table of exit codes: the CLI's help is made from it, and a test checks that the
+README's table says the same."""
 
 
 class PackbuilderError(Exception):

@@ -43,6 +43,6 @@ places in the pack, read errors), and those named above.
 """
 
 from .pack import write_pack
-from .spec import LINK_PREFIX, Bookmark, PackMetadata, PackPage, PackSpec
+from .spec import Bookmark, PackMetadata, PackPage, PackSpec
 
-__all__ = ["LINK_PREFIX", "Bookmark", "PackMetadata", "PackPage", "PackSpec", "write_pack"]
+__all__ = ["Bookmark", "PackMetadata", "PackPage", "PackSpec", "write_pack"]

@@ -26,7 +26,7 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from ..pdfread import READ_ERRORS
+from ..inputs.pdfread import READ_ERRORS
 from .objects import resolve
 
 JAVASCRIPT = "JavaScript"

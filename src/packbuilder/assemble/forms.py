@@ -17,7 +17,7 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
-from ..pdfread import READ_ERRORS
+from ..inputs.pdfread import READ_ERRORS
 from .actions import clean_entries
 from .objects import ObjectWriter, Ref, resolve
 from .sources import PageMap

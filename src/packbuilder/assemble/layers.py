@@ -19,7 +19,7 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject, NameObject
 
-from ..pdfread import READ_ERRORS
+from ..inputs.pdfread import READ_ERRORS
 from .objects import resolve
 from .spec import PackPage
 

@@ -20,12 +20,12 @@ from urllib.parse import unquote
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
 
-from ..pdfread import READ_ERRORS
+from ..inputs.pdfread import READ_ERRORS
+from ..model.meeting import LINK_PREFIX
 from .actions import clean_entries
 from .forms import MergedForm
 from .objects import ObjectWriter, resolve
 from .sources import PageMap, PerReader
-from .spec import LINK_PREFIX
 
 _LINK_SKIP = frozenset({"/A", "/Dest", "/P", "/Parent", "/StructParent", "/PA"})
 

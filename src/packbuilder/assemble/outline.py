@@ -12,7 +12,7 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.generic import IndirectObject, NameObject, TextStringObject
 
-from ..pdfread import READ_ERRORS
+from ..inputs.pdfread import READ_ERRORS
 from .objects import ObjectWriter, Ref
 from .sources import PageMap, PerReader
 from .spec import Bookmark

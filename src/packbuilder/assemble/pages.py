@@ -20,22 +20,14 @@ from pypdf import PdfReader
 from pypdf.filters import decode_stream_data
 from pypdf.generic import EncodedStreamObject, NameObject, StreamObject
 
-from ..pdfread import READ_ERRORS
+from ..inputs.pdfread import READ_ERRORS
 from .actions import clean_entries
 from .content import unterminated
 from .links import LinkWriter
 from .objects import ObjectWriter, Ref, Stream, flate, resolve
 from .sources import PageMap, note
 from .spec import PackPage
-from .stamp import (
-    A4,
-    LETTER,
-    PAGE_XOBJECT_NAME,
-    STAMP_FONT_NAME,
-    blank_content,
-    box,
-    stamp_content,
-)
+from .stamp import A4, LETTER, PAGE_XOBJECT_NAME, STAMP_FONT_NAME, blank_content, box, stamp_content
 
 _PAGE_SKIP = frozenset(
     {"/Type", "/Parent", "/Contents", "/Resources", "/Annots", "/B", "/StructParents"}

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from pypdf.generic import IndirectObject, NameObject
 
-from ..pdfread import READ_ERRORS
+from ..inputs.pdfread import READ_ERRORS
 from .objects import Ref, resolve
 from .spec import Bookmark, PackPage
 from .stamp import BLANK_GEOMETRY, Geometry, page_geometry

@@ -8,9 +8,6 @@ from dataclasses import dataclass, field
 
 from pypdf import PdfReader
 
-LINK_PREFIX = "https://packbuilder.invalid/item/"
-"""The front sheet links an agenda line to ``LINK_PREFIX + item number``."""
-
 
 @dataclass
 class PackPage:

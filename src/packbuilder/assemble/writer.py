@@ -16,21 +16,14 @@ from pypdf import PdfReader
 from pypdf.generic import NameObject
 
 from ..exceptions import DocumentError, describe_error
-from ..pdfread import READ_ERRORS, REPAIR_ADVICE, REPAIR_HINT, collect_pypdf_warnings
+from ..inputs.pdfread import READ_ERRORS, REPAIR_ADVICE, REPAIR_HINT, collect_pypdf_warnings
 from .forms import merge_forms
 from .layers import merge_layers
 from .links import LinkWriter
 from .objects import ObjectWriter, Ref
 from .outline import OutlineWriter
 from .pages import PageCopier
-from .sources import (
-    PageMap,
-    note,
-    page_tree,
-    pdf_version,
-    source_name,
-    used_readers,
-)
+from .sources import PageMap, note, page_tree, pdf_version, source_name, used_readers
 from .spec import PackSpec
 from .stamp import STAMP_FONT
 

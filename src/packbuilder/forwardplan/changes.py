@@ -16,7 +16,7 @@ from typing import Any
 
 from ..datefmt import abbreviated_date, date_or_text
 from ..exceptions import InputError
-from .model import Entry
+from ..model.forwardplan import Entry
 
 COMPARED = {"due_date": "due date", "decision_maker": "decision maker", "key": "key decision"}
 

@@ -25,8 +25,8 @@ from dataclasses import asdict, dataclass
 
 from ..datefmt import abbreviated_date
 from ..dates import clear_days_between, latest_publication_date
-from ..model import DayCounting
-from .model import Entry, PlanSettings
+from ..model.forwardplan import Entry, PlanSettings
+from ..model.meeting import DayCounting
 from .select import Edition
 
 NOTICE_CLEAR_DAYS = 28  # SI 2012/2089 reg 9(2)

@@ -15,7 +15,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .model import Entry, Plan
+from ..dates import today
+from ..model.forwardplan import Entry, Plan
 
 
 @dataclass(frozen=True)
@@ -93,3 +94,19 @@ def build_edition(plan: Plan, as_of: dt.date, months: int | None = None) -> Edit
     span = window(as_of, months)
     groups = group_entries(select_entries(plan.entries, span), plan.settings.portfolios)
     return Edition(as_of=as_of, months=months, window=span, groups=groups)
+
+
+def edition_date(
+    plan: Plan, as_of: dt.date | None = None, default: dt.date | None = None
+) -> dt.date:
+    """The date an edition of ``plan`` is as of: the one rule for weekly editions and appendices.
+
+    ``as_of`` (``--as-of``, or an agenda table's ``as_of:``), else the plan's
+    own ``as_of:``, else ``default`` (an agenda appendix's: the pack's
+    publication date, else the meeting's), else ``SOURCE_DATE_EPOCH``'s day or
+    today (:func:`packbuilder.dates.today`).
+    """
+    for chosen in (as_of, plan.settings.as_of, default):
+        if chosen is not None:
+            return chosen
+    return today()

@@ -86,7 +86,7 @@ template: :func:`render_agenda`, :func:`render_report`, :func:`fill_template`)
 and :mod:`.errors` (failures as :class:`TemplateError` messages).
 """
 
-from ..assemble.spec import LINK_PREFIX
+from ..model.meeting import LINK_PREFIX
 from .context import (
     REPORT_GROUP_FIELDS,
     REPORT_TEXT_FIELDS,

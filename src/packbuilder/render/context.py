@@ -7,9 +7,9 @@ from typing import Any
 
 from docxtpl import RichText
 
-from ..assemble.spec import LINK_PREFIX
 from ..exceptions import InputError
-from ..model import (
+from ..model.meeting import (
+    LINK_PREFIX,
     REPORT_GROUP_FIELDS,
     REPORT_TEXT_FIELDS,
     AgendaItem,

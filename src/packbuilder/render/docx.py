@@ -24,18 +24,13 @@ from typing import Any
 from docx.enum.style import WD_STYLE_TYPE
 from docxtpl import DocxTemplate
 
-from .. import docxcheck, rendercache, session
 from ..exceptions import OutputError, TemplateError
-from ..model import AgendaItem, Document, Meeting
-from ..schema import display_path
+from ..inputs import docxcheck, session
+from ..model.meeting import AgendaItem, Document, Meeting
+from ..paths import display_path
+from . import cache as rendercache
 from .context import build_agenda_context, build_report_context
-from .errors import (
-    OPEN_ERRORS,
-    RENDER_ERRORS,
-    missing_template,
-    open_error,
-    render_error,
-)
+from .errors import OPEN_ERRORS, RENDER_ERRORS, missing_template, open_error, render_error
 from .filters import jinja_environment, plain, short_date
 
 LINK_STYLE = "Hyperlink"

@@ -21,7 +21,7 @@ from jinja2.sandbox import SecurityError
 from lxml import etree
 
 from ..exceptions import TemplateError
-from ..schema import display_path
+from ..paths import display_path
 from .filters import TemplateLimitError
 
 # --- opening ------------------------------------------------------------------------------

@@ -1,0 +1,77 @@
+"""``packbuilder build`` and ``packbuilder check``: a meeting's pack, or its checks alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .. import api
+from ..datefmt import weekday_date
+from .common import (
+    Reporter,
+    build_options,
+    build_options_from,
+    handle_errors,
+    meeting_argument,
+    report_build,
+)
+
+
+@click.command()
+@meeting_argument
+@build_options("build/<meeting file name>/")
+@click.option(
+    "--revision",
+    type=click.IntRange(min=1),
+    help="Mark the pack Revised with this revision number (overrides 'revision:' in MEETING).",
+)
+@click.pass_obj
+@handle_errors
+def build(
+    reporter: Reporter,
+    meeting: Path,
+    output: Path | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+    timeout: float,
+    wait: float,
+    revision: int | None,
+) -> None:
+    """Build the agenda pack of MEETING (a .yaml file).
+
+    Writes the pack, the front sheet (.docx and .pdf), one PDF per agenda
+    item with papers, and manifest.json into the output folder. A failed
+    build leaves the previous outputs untouched. After a rebuild it says
+    what changed since the previous build (see also 'packbuilder diff').
+    """
+    options = build_options_from(
+        reporter, output, cache_dir, no_cache, timeout, wait, revision=revision
+    )
+    report_build(reporter, api.build(meeting, options))
+
+
+@click.command()
+@meeting_argument
+@click.pass_obj
+@handle_errors
+def check(reporter: Reporter, meeting: Path) -> None:
+    """Validate MEETING without building anything.
+
+    Reports every problem in the YAML with its file, line and key, and opens
+    every paper: a PDF that is missing, damaged or protected by a password, a
+    page selection beyond a PDF's last page, a Word paper that is not a real
+    .docx. Loads every forward plan the meeting's tables are made from and
+    opens every template the build would fill. Does not start LibreOffice.
+    """
+    warnings: list[Any] = []
+    loaded = api.check(meeting, warnings)
+    for warning in warnings:
+        reporter.warning(str(warning))
+    with_papers = sum(1 for item in loaded.items if item.included_papers)
+    count = len(loaded.items)
+    reporter.result(
+        f"{meeting}: OK — {count} item{'s' if count != 1 else ''}, {with_papers} with papers, "
+        f"meeting on {weekday_date(loaded.date)}."
+    )

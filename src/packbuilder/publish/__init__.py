@@ -1,0 +1,7 @@
+"""Write the outputs: staged beside the output folder, swapped in only when complete.
+
+In: the files a build made in its staging folder. Out: the output folder,
+replaced atomically under a lock (:mod:`.outputs`, :mod:`.lock`), with a
+manifest of ranges and hashes (:mod:`.manifest`); PDFs made reproducible
+(:mod:`.reproducible`).
+"""

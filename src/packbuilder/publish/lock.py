@@ -1,0 +1,144 @@
+"""One build at a time per output folder: an advisory lock beside the folder.
+
+Two builds of the same meeting (a clerk pressing Enter twice, a cron job
+meeting a clerk's manual run) would otherwise race to replace the same
+output folder. :func:`build_lock` takes an exclusive ``flock`` on
+``.<folder>.lock`` next to the output folder for the whole build; a second
+build waits for it up to ``wait`` seconds, then fails with
+:class:`~packbuilder.exceptions.BuildLockedError` naming the build that holds
+it (process id, host, start time). The operating system releases the lock
+when the holder exits, however it exits, so a crashed build never leaves a
+stale lock; the file itself stays and only says who held it last.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import fcntl
+import json
+import os
+import socket
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from ..exceptions import BuildLockedError, OutputError
+
+DEFAULT_WAIT = 10.0
+"""Seconds a build waits for another build of the same output folder by default."""
+POLL = 0.1
+
+
+def lock_path(output_dir: Path) -> Path:
+    """``build/.osb-2022-05-11.lock`` for ``build/osb-2022-05-11``, as an absolute path
+    (so that ``.``, the current folder, has its lock beside it, not in it)."""
+    folder = Path(os.path.abspath(output_dir))
+    return folder.parent / f".{folder.name}.lock"
+
+
+@contextlib.contextmanager
+def build_lock(
+    output_dir: Path,
+    *,
+    wait: float = DEFAULT_WAIT,
+    progress: Callable[[str], None] | None = None,
+) -> Iterator[Path]:
+    """Hold the output folder's lock for the duration of the block.
+
+    Waits up to ``wait`` seconds (0: do not wait) for another build holding
+    it, then raises :class:`BuildLockedError`. Raises :class:`OutputError` when
+    the lock file cannot be created (the folder is not writable).
+    """
+    path = lock_path(output_dir)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    except OSError as exc:
+        raise _cannot_lock(exc, path) from exc
+    try:
+        _acquire(fd, path, output_dir, wait, progress)
+        _write_holder(fd)
+        yield path
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def _acquire(
+    fd: int,
+    path: Path,
+    output_dir: Path,
+    wait: float,
+    progress: Callable[[str], None] | None,
+) -> None:
+    deadline = time.monotonic() + max(0.0, wait)
+    told = False
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except OSError as exc:
+            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise _cannot_lock(exc, path) from exc
+        if time.monotonic() >= deadline:
+            holder = describe_holder(path)
+            waited = f"; waited {wait:g} s for it to finish" if wait > 0 else ""
+            raise BuildLockedError(
+                f"another build is writing {output_dir}{holder}{waited}",
+                hint="wait for that build to finish, then build again (or give --wait SECONDS "
+                "to wait longer); if it is stuck, stop that process. The lock is released "
+                "as soon as it ends, and its outputs are never half-written",
+            )
+        if not told and progress is not None:
+            progress(f"Waiting for another build of {output_dir}{describe_holder(path)}")
+            told = True
+        time.sleep(POLL)
+
+
+def _write_holder(fd: int) -> None:
+    """Record who holds the lock, for the message another build shows."""
+    info = {
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "started": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "command": " ".join(sys.argv[:4])[:200],
+    }
+    with contextlib.suppress(OSError):
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, (json.dumps(info) + "\n").encode(), 0)
+
+
+def describe_holder(path: Path) -> str:
+    """`` (process 1234 on host, started 2022-05-03 10:15:02)``, or empty when unknown."""
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+        pid = int(info["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
+    parts = [f"process {pid}"]
+    if info.get("host"):
+        parts[0] += f" on {info['host']}"
+    started = info.get("started")
+    if isinstance(started, str):
+        with contextlib.suppress(ValueError):
+            started = dt.datetime.fromisoformat(started).strftime("%Y-%m-%d %H:%M:%S")
+        parts.append(f"started {started}")
+    return f" ({', '.join(parts)})"
+
+
+def _cannot_lock(exc: OSError, path: Path) -> OutputError:
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        what = f"no permission to write in {path.parent}"
+    elif exc.errno == errno.EROFS:
+        what = f"cannot write in {path.parent}: the disk is read-only"
+    elif exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        what = f"the disk is full: cannot create {path}"
+    else:
+        what = f"cannot lock {path}: {exc.strerror or exc}"
+    return OutputError(
+        what,
+        hint="choose an output folder you can write to with --output (on a local disk that "
+        "supports file locks); the previous outputs are untouched",
+    )

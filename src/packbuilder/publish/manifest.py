@@ -1,0 +1,321 @@
+"""The build manifest: every item's and paper's page range and a hash of every input.
+
+``manifest.json`` is what ``packbuilder diff`` compares and what a script
+reads to find an item's pages; it holds no timestamps, so the same inputs
+give the same manifest. A document's ``sha256`` is the hash of its file, or,
+for a document rendered from a template (a cover report, a forward-plan
+table), the hash of the rendered Word document's content.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import __version__
+from ..convert.converter import docx_content_hash
+from ..exceptions import InputError
+from ..inputs.session import file_sha256, sha256_file
+from ..model.meeting import FileSource, ForwardPlanSource, Meeting, ReportSource
+from ..pack.frontsheet import FrontSheet
+from ..pack.layout import PageRange
+from ..pack.papers import DocumentKey, PreparedDocument, plans_read
+from ..paths import relative
+from .outputs import MANIFEST
+
+if TYPE_CHECKING:
+    from ..model.forwardplan import Plan
+
+MANIFEST_VERSION = 1
+
+
+def slugify(text: str, limit: int = 48) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:limit].rstrip("-") or "item"
+
+
+def item_pdf_name(number: str, title: str) -> str:
+    """``items/item-04-executive-forward-work-programme.pdf``."""
+    padded = number.zfill(2) if number.isdigit() else slugify(number, 8)
+    return f"items/item-{padded}-{slugify(title)}.pdf"
+
+
+def _range(pages: PageRange | None) -> dict[str, Any] | None:
+    if pages is None:
+        return None
+    return {"first": pages.first, "last": pages.last, "text": str(pages)}
+
+
+def input_files(meeting: Meeting, plans: Mapping[Path, Plan]) -> list[Path]:
+    """Every file the build reads: definitions, templates, papers, forward plans.
+
+    ``plans`` holds the forward plans the meeting's tables are made from, by
+    path as written (:func:`~packbuilder.pack.papers.load_plans`, or what a
+    build read: :func:`~packbuilder.documents.plans_read`); each one's files
+    were read.
+    """
+    files = [meeting.path]
+    committee_origin = meeting.committee.origin
+    if committee_origin and committee_origin.file != meeting.path:
+        files.append(committee_origin.file)
+    files.append(meeting.committee.templates.agenda)
+    for item in meeting.items:
+        for paper in item.included_papers:
+            for document in paper.documents:
+                source = document.source
+                if isinstance(source, FileSource):
+                    files.append(source.path)
+                elif isinstance(source, ReportSource):
+                    files.append(source.template)
+                elif isinstance(source, ForwardPlanSource):
+                    files += plans[source.plan].files
+                    files.append(source.template)
+    return list(dict.fromkeys(files))
+
+
+def build_manifest(
+    meeting: Meeting,
+    front: FrontSheet,
+    documents: dict[DocumentKey, PreparedDocument],
+    *,
+    kind: str,
+    outputs: dict[str, Path],
+    item_files: dict[str, str],
+) -> dict[str, Any]:
+    """Describe the pack just built: ranges, blanks, input and output hashes."""
+    base = meeting.path.parent
+    layout = front.layout
+    items = []
+    for i, (item, item_layout) in enumerate(zip(meeting.items, layout.items, strict=True)):
+        papers = []
+        for p, (paper, paper_layout) in enumerate(
+            zip(item.included_papers, item_layout.papers, strict=True)
+        ):
+            docs = []
+            for d, doc_range in enumerate(paper_layout.documents):
+                prepared = documents[(i, p, d)]
+                source = prepared.document.source
+                entry: dict[str, Any] = {
+                    "title": prepared.document.title,
+                    "pages": _range(doc_range),
+                    "source_pages": len(prepared.reader.pages),
+                    "selected": [n + 1 for n in prepared.indices],
+                }
+                if isinstance(source, FileSource):
+                    entry["file"] = relative(source.path, base)
+                    entry["sha256"] = file_sha256(source.path)
+                else:
+                    # A rendered document's PDF carries LibreOffice's timestamps; the
+                    # content of the rendered .docx says whether the paper changed.
+                    entry["report"] = True
+                    entry["sha256"] = (
+                        docx_content_hash(prepared.word)
+                        if prepared.word
+                        else sha256_file(prepared.pdf)
+                    )
+                docs.append(entry)
+            papers.append(
+                {
+                    "title": paper.title,
+                    "pages": _range(paper_layout.pages),
+                    "blank_pages": list(paper_layout.blank_pages),
+                    "documents": docs,
+                }
+            )
+        items.append(
+            {
+                "number": item.number,
+                "title": item.title,
+                "status": item.status.value,
+                "agenda_text": front.item_pages.get(item.number, item.status.printed),
+                "pages": _range(item_layout.pages),
+                "file": item_files.get(item.number),
+                "papers": papers,
+            }
+        )
+    return {
+        "manifest_version": MANIFEST_VERSION,
+        "packbuilder": __version__,
+        "kind": kind,
+        "meeting": {
+            "file": meeting.path.name,
+            "committee": meeting.committee.name,
+            "title": meeting.display_title,
+            "date": meeting.date.isoformat(),
+            "published": meeting.published.isoformat() if meeting.published else None,
+            "revision": meeting.revision,
+        },
+        "pages": layout.total_pages,
+        "front_sheet": {
+            "pages": _range(layout.front),
+            "blank_pages": list(layout.front_blank_pages),
+        },
+        "blank_pages": list(layout.blank_pages),
+        "items": items,
+        "inputs": {
+            relative(path, base): file_sha256(path)
+            for path in input_files(meeting, plans_read(documents))
+        },
+        "outputs": {name: sha256_file(path) for name, path in sorted(outputs.items())},
+    }
+
+
+def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def read_manifest(path: Path) -> dict[str, Any] | None:
+    """Read a previous build's manifest; None if there is none, it cannot be read, or it
+    is not shaped as a manifest (:func:`manifest_problems`)."""
+    manifest = _read_json(path)
+    return manifest if not manifest_problems(manifest) else None
+
+
+def load_manifest(path: Path | str) -> dict[str, Any]:
+    """A build's manifest, from its manifest.json or its output folder.
+
+    :class:`InputError` when there is none, it cannot be read, it is not JSON,
+    or it is not shaped as a manifest: the message says which.
+    """
+    path = Path(path)
+    file = path / MANIFEST if path.is_dir() else path
+    try:
+        manifest = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        problems = ["not found"]
+    except OSError as exc:
+        problems = [f"it cannot be read: {exc.strerror or exc}"]
+    except ValueError:
+        problems = ["it is not JSON text"]
+    else:
+        problems = manifest_problems(manifest)
+        if not problems:
+            return manifest
+    shown = problems[:3] + ([f"and {len(problems) - 3} more"] if len(problems) > 3 else [])
+    raise InputError(
+        f"{file} is not a packbuilder manifest ({'; '.join(shown)})",
+        hint="give the manifest.json of a build, or the build's output folder "
+        "(e.g. build/osb-2022-05-11)",
+    )
+
+
+def _read_json(path: Path) -> Any:
+    """The JSON in ``path``; None when it cannot be read or is not JSON."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+# --- the shape of a manifest: what diff and status read ---------------------------------------
+
+_TEXT = (str,), "text"
+_TEXT_OR_NULL = (str, type(None)), "text or null"
+_WHOLE = (int,), "a whole number"
+_WHOLE_OR_NULL = (int, type(None)), "a whole number or null"
+_OBJECT = (dict,), "an object"
+_OBJECT_OR_NULL = (dict, type(None)), "an object or null"
+_LIST = (list,), "a list"
+_LIST_OR_NULL = (list, type(None)), "a list or null"
+
+_TOP = {"kind": _TEXT, "pages": _WHOLE, "meeting": _OBJECT, "inputs": _OBJECT, "items": _LIST}
+_MEETING = {
+    "file": _TEXT_OR_NULL,
+    "title": _TEXT_OR_NULL,
+    "date": _TEXT_OR_NULL,
+    "revision": _WHOLE_OR_NULL,
+}
+_ITEM = {"status": _TEXT_OR_NULL, "pages": _OBJECT_OR_NULL, "papers": _LIST}
+_PAPER = {"pages": _OBJECT_OR_NULL, "documents": _LIST}
+_DOCUMENT = {"title": _TEXT_OR_NULL, "selected": _LIST_OR_NULL}
+
+
+def manifest_problems(manifest: Any) -> list[str]:
+    """What makes ``manifest`` (parsed JSON) other than a build's manifest; empty if nothing.
+
+    Checks the keys and types of what :mod:`packbuilder.changes` and
+    :mod:`packbuilder.status` read: ``items`` is required, each item needs its
+    ``number`` and ``title`` (text), each paper its ``title``; the other keys
+    may be left out, but must have the right type when given.
+    """
+    if not isinstance(manifest, dict):
+        return [f"it holds {_described(manifest)}, not an object"]
+    if "items" not in manifest:
+        return ["it has no 'items'"]
+    problems = _typed(manifest, _TOP, "")
+    meeting = manifest.get("meeting")
+    if isinstance(meeting, dict):
+        problems += _typed(meeting, _MEETING, "meeting.")
+    items = manifest["items"]
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        problems += _item_problems(item, f"items[{i}]")
+    return problems
+
+
+def _item_problems(item: Any, where: str) -> list[str]:
+    """What is wrong with the item at ``where`` and its papers."""
+    if not isinstance(item, dict):
+        return [f"'{where}' should be an object, not {_described(item)}"]
+    problems = _required_text(item, ("number", "title"), where)
+    problems += _typed(item, _ITEM, f"{where}.")
+    papers = item.get("papers")
+    for p, paper in enumerate(papers if isinstance(papers, list) else []):
+        place = f"{where}.papers[{p}]"
+        if not isinstance(paper, dict):
+            problems.append(f"'{place}' should be an object, not {_described(paper)}")
+            continue
+        problems += _required_text(paper, ("title",), place)
+        problems += _typed(paper, _PAPER, f"{place}.")
+        documents = paper.get("documents")
+        for d, document in enumerate(documents if isinstance(documents, list) else []):
+            if not isinstance(document, dict):
+                problems.append(
+                    f"'{place}.documents[{d}]' should be an object, not {_described(document)}"
+                )
+            else:
+                problems += _typed(document, _DOCUMENT, f"{place}.documents[{d}].")
+    return problems
+
+
+def _required_text(value: dict[str, Any], keys: tuple[str, ...], where: str) -> list[str]:
+    """Problems for each of ``keys`` missing from ``value`` or not text."""
+    problems = []
+    for key in keys:
+        if key not in value:
+            problems.append(f"'{where}' has no '{key}'")
+        elif not isinstance(value[key], str):
+            problems.append(f"'{where}.{key}' should be text, not {_described(value[key])}")
+    return problems
+
+
+_Shape = dict[str, tuple[tuple[type, ...], str]]
+"""Keys and, for each, the types its value may have and how a message names them."""
+
+
+def _typed(value: dict[str, Any], shape: _Shape, prefix: str) -> list[str]:
+    """Problems for each key of ``shape`` that ``value`` has with a value of another type."""
+    problems = []
+    for key, (types, expected) in shape.items():
+        if key not in value:
+            continue
+        found = value[key]
+        if not isinstance(found, types) or (isinstance(found, bool) and bool not in types):
+            problems.append(f"'{prefix}{key}' should be {expected}, not {_described(found)}")
+    return problems
+
+
+def _described(value: Any) -> str:
+    """A JSON value as a message names it: ``the text 'many'``, ``a list``, ``null``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        text = value if len(value) <= 40 else value[:37] + "..."
+        return f"the text {text!r}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    return "a list" if isinstance(value, list) else "an object"

@@ -1,0 +1,174 @@
+"""Where the outputs go: ``-o .`` (the current folder) and an output folder below a file.
+
+The lock, staging and set-aside names are derived from the output folder's
+absolute path, so ``-o .`` locks beside the folder, never inside it. The
+current folder is published into entry by entry (a shell standing in it
+keeps seeing it); it works empty and when packbuilder wrote it, and is
+refused when it holds other files. Builds use the fake converter.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from packbuilder.cli import main
+from packbuilder.convert._exec import soffice
+from packbuilder.exceptions import ExitCode
+
+from helpers import fakeconv, kit
+from helpers.pdftools import page_texts
+
+ITEMS = """\
+  - title: Apologies for Absence
+  - title: Budget Monitoring
+    papers:
+      - file: papers/budget.pdf
+      - file: papers/update.docx
+"""
+
+PACK_FILES = ["agenda.docx", "agenda.pdf", "items", "manifest.json", "pack.pdf"]
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.fixture
+def meeting(tmp_path, monkeypatch) -> Path:
+    """The meeting file (absolute) in tmp_path/meeting; fake LibreOffice."""
+    monkeypatch.setattr(soffice, "convert_to_pdf", fakeconv.convert_to_pdf)
+    folder = tmp_path / "meeting"
+    kit.pdf(folder / "papers" / "budget.pdf", 3)
+    kit.docx(folder / "papers" / "update.docx")
+    return kit.write_meeting(folder, ITEMS)
+
+
+@pytest.fixture
+def plan(tmp_path, monkeypatch) -> Path:
+    """A forward plan of one entry (absolute path); fake LibreOffice."""
+    monkeypatch.setattr(soffice, "convert_to_pdf", fakeconv.convert_to_pdf)
+    folder = tmp_path / "forward-plan"
+    (folder / "entries").mkdir(parents=True)
+    (folder / "entries" / "regeneration.yaml").write_text(kit.SMALL_PLAN_ENTRIES)
+    (folder / "plan.yaml").write_text(kit.SMALL_PLAN)
+    return folder / "plan.yaml"
+
+
+@pytest.fixture
+def here(tmp_path, monkeypatch) -> Path:
+    """An empty folder, made the current folder."""
+    folder = tmp_path / "e"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    return folder
+
+
+def build_here(meeting: Path, *more: str):
+    return invoke("build", str(meeting), "-o", ".", "--no-cache", *more)
+
+
+# --- -o . ---------------------------------------------------------------------------------------
+
+
+def test_a_pack_builds_into_the_empty_current_folder_and_again(meeting, here):
+    first = build_here(meeting)
+    assert first.exit_code == 0, first.output
+    assert sorted(os.listdir(here)) == PACK_FILES  # no '..lock' inside
+    assert (here.parent / ".e.lock").is_file()
+    assert kit.leftovers(here) == []
+    pages = len(page_texts(here / "pack.pdf"))
+
+    again = build_here(meeting, "--revision", "2")  # the folder is packbuilder's now
+    assert again.exit_code == 0, again.output
+    assert "Now revision 2 (was not revised)." in again.output
+    assert Path.cwd() == here and sorted(os.listdir(".")) == PACK_FILES
+    assert len(page_texts(Path("pack.pdf"))) == pages
+    assert kit.leftovers(here) == []
+
+
+def test_the_current_folder_is_replaced_as_a_whole(meeting, here):
+    assert build_here(meeting).exit_code == 0
+    (here / "notes.txt").write_text("mine")  # added to packbuilder's folder
+    (here / "items" / "old.pdf").write_bytes(kit.pdf_bytes())
+    result = build_here(meeting)
+    assert result.exit_code == 0, result.output
+    assert sorted(os.listdir(here)) == PACK_FILES
+    assert "old.pdf" not in os.listdir(here / "items")
+
+
+def test_a_current_folder_holding_other_files_is_refused(meeting, here):
+    (here / "letter.docx").write_bytes(b"mine")
+    result = build_here(meeting)
+    assert result.exit_code == ExitCode.OUTPUT_ERROR, result.output
+    assert f"error: {here} already holds files that packbuilder did not write" in result.output
+    assert sorted(os.listdir(here)) == ["letter.docx"]
+
+
+@pytest.mark.parametrize("failing", [1, 2, 4])
+def test_a_rename_failing_while_publishing_into_the_current_folder_undoes_the_rest(
+    meeting, here, monkeypatch, failing
+):
+    assert build_here(meeting).exit_code == 0
+    before = kit.snapshot(here)
+    real = os.rename
+    moves = []
+
+    def rename(source, target, *args, **kwargs):
+        if Path(target).parent == here or Path(source).parent == here:
+            moves.append(target)
+            if len(moves) == failing:
+                raise OSError(13, "Permission denied", str(source))
+        return real(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "rename", rename)
+    result = build_here(meeting, "--revision", "3")
+    assert result.exit_code == ExitCode.OUTPUT_ERROR, result.output
+    assert "Traceback" not in result.output
+    monkeypatch.undo()
+    assert kit.snapshot(here) == before
+    assert kit.leftovers(here) == []
+
+
+def test_a_forward_plan_builds_into_the_current_folder_and_again(plan, here):
+    for _ in range(2):
+        result = invoke("forward-plan", "build", str(plan), "--as-of", "2022-05-03", "-o", ".")
+        assert result.exit_code == 0, result.output
+        assert "forward-plan.json" in os.listdir(here)
+        assert not any(name.endswith(".lock") for name in os.listdir(here))
+        assert kit.leftovers(here) == []
+
+
+def test_a_pack_and_a_forward_plan_do_not_share_the_current_folder(meeting, plan, here):
+    assert build_here(meeting).exit_code == 0
+    result = invoke("forward-plan", "build", str(plan), "--as-of", "2022-05-03", "-o", ".")
+    assert result.exit_code == ExitCode.OUTPUT_ERROR, result.output
+    assert "holds an agenda pack" in result.output
+
+
+# --- an output folder below a file ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["build", "forward-plan"])
+def test_an_output_folder_below_a_file_is_refused_naming_the_file(meeting, plan, here, command):
+    (here / "afile").write_text("a file")
+    if command == "build":
+        result = invoke("build", str(meeting), "-o", "afile/sub", "--no-cache")
+    else:
+        args = ("forward-plan", "build", str(plan), "--as-of", "2022-05-03", "-o", "afile/sub")
+        result = invoke(*args)
+    assert result.exit_code == ExitCode.OUTPUT_ERROR, result.output
+    assert "error: afile is a file, not a folder" in result.output
+    assert "What to do: choose another output folder with -o" in result.output
+    assert "cannot lock" not in result.output
+    assert sorted(os.listdir(here)) == ["afile"]
+
+
+def test_a_file_further_up_is_named_too(meeting, here):
+    (here / "afile").write_text("a file")
+    result = invoke("build", str(meeting), "-o", "afile/sub/deeper", "--no-cache")
+    assert result.exit_code == ExitCode.OUTPUT_ERROR, result.output
+    assert "error: afile is a file, not a folder" in result.output
