@@ -50,6 +50,7 @@ from .manifest import (
 from .model import ForwardPlanSource, Meeting, ReportSource
 from .outputs import MANIFEST, staged_output
 from .packplan import build_pack_spec
+from .paperplaces import recorded_paths
 from .render import render_agenda
 from .render.docx import open_template
 from .rendercache import RenderCache, RenderStats
@@ -172,7 +173,8 @@ def status(
     folder = Path(output_dir or default_output_dir(meeting.path))
     base = meeting.path.parent
     inputs = input_files(meeting, load_plans(meeting))
-    current = {relative(path, base): sha256_file(path) for path in inputs if path.is_file()}
+    names = recorded_paths((path for path in inputs if path.is_file()), base)
+    current = {name: sha256_file(path) for path, name in names.items()}
     pack = pack_state(folder.as_posix(), read_manifest(folder / MANIFEST), current)
     return meeting_status(meeting, today, pack)
 

@@ -17,15 +17,36 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from . import render
-from .assemble.actions import left_out
+from .assemble.allowlist import MARKUP
+from .assemble.leftout import covered_text, left_out, unapplied_redactions
+from .assemble.scrub import found_in
+from .assemble.sources import note
+from .assemble.streamcheck import check_streams
 from .convert import Converter
 from .docxcheck import check_docx
-from .exceptions import DefinitionError, InputError, PackbuilderError, SeveralErrors, location
+from .exceptions import (
+    DefinitionError,
+    DocumentError,
+    InputError,
+    PackbuilderError,
+    SeveralErrors,
+    location,
+)
 from .forwardplan.load import load_plan
 from .forwardplan.model import Plan
 from .forwardplan.render import render_appendix
-from .model import AgendaItem, Document, FileSource, ForwardPlanSource, Meeting, ReportSource
+from .model import (
+    AgendaItem,
+    Committee,
+    Document,
+    FileSource,
+    ForwardPlanSource,
+    Meeting,
+    ReportSource,
+)
 from .pagesel import PageSelectionError
+from .pdflimits import Limits, set_limits
+from .pdfread import READ_ERRORS, REPAIR_HINT, collect_pypdf_warnings
 from .schema import display_path
 from .session import open_source_pdf
 
@@ -43,6 +64,7 @@ class PreparedDocument:
     indices: list[int]
     word: Path | None = None  # the .docx converted to ``pdf``, if it was one
     plan: Plan | None = None  # the forward plan a forward-plan table was made from
+    keep_markup: bool = False  # the paper's review comments and markup go into the pack
 
     @property
     def page_count(self) -> int:
@@ -113,8 +135,11 @@ def check_papers(meeting: Meeting) -> dict[DocumentKey, PreparedDocument]:
             if source.path not in readers:
                 readers[source.path] = _open_paper(source.path, shown)
             reader = readers[source.path]
+            indices = _select(document, reader)
+            keep = keeps_markup(meeting.committee, source)
+            check_paper(reader, indices, meeting.committee.limits, shown, keep_markup=keep)
             prepared[key] = PreparedDocument(
-                document, source.path, reader, _select(document, reader)
+                document, source.path, reader, indices, keep_markup=keep
             )
         except PackbuilderError as exc:
             problems.setdefault(str(exc), exc)
@@ -123,6 +148,43 @@ def check_papers(meeting: Meeting) -> dict[DocumentKey, PreparedDocument]:
     if problems:
         raise SeveralErrors(list(problems.values()), what="papers cannot be used")
     return prepared
+
+
+def keeps_markup(committee: Committee, source: FileSource) -> bool:
+    """Whether a paper keeps its review comments and markup: as it says, else its committee."""
+    return committee.markup if source.markup is None else source.markup
+
+
+def check_paper(
+    reader: PdfReader, indices: list[int], limits: Limits, shown: str, *, keep_markup: bool
+) -> None:
+    """Refuse a paper whose chosen pages cost more than its ``limits`` (a decompression
+    bomb) or hold a redaction marked but not applied; ``shown`` names it."""
+    set_limits(reader, limits)
+    try:
+        with collect_pypdf_warnings() as repairs:
+            check_streams(reader, indices, keep_markup=keep_markup)
+            redacted = unapplied_redactions(reader, indices)
+        for message in repairs:  # as when pages are copied: a repair to report
+            note(reader, message)
+    except DocumentError as exc:
+        exc.where = shown
+        raise
+    except READ_ERRORS as exc:
+        raise DocumentError(
+            f"is damaged and cannot be read ({exc})", where=shown, hint=REPAIR_HINT
+        ) from None
+    if redacted:
+        pages = ", ".join(str(i + 1) for i in redacted)
+        raise DocumentError(
+            f"has a redaction marked but not applied on page{'s' if len(redacted) > 1 else ''} "
+            f"{pages}: what it should hide is still in the file, for anyone who opens the pack "
+            "to read",
+            where=shown,
+            hint="apply the redactions in the program that marked them (in Acrobat: Redact, "
+            "then Apply), save, and check that the text has gone (search for it, or copy it "
+            "out); or ask the author for the redacted PDF",
+        )
 
 
 def _open_paper(path: Path, shown: str) -> PdfReader:
@@ -194,6 +256,13 @@ def prepare_documents(
             if pdf not in readers:
                 readers[pdf] = open_source_pdf(pdf, what=_display_name(document))
             reader = readers[pdf]
+            check_paper(
+                reader,
+                list(range(len(reader.pages))),
+                meeting.committee.limits,
+                _display_name(document),
+                keep_markup=False,
+            )
             source = document.source
             prepared[key] = PreparedDocument(
                 document,
@@ -232,8 +301,9 @@ _XREF_NOTES = (*_XREF_MARKS, "object streams", " found", "trailer")
 
 
 def paper_warnings(documents: dict[DocumentKey, PreparedDocument]) -> list[PaperWarning]:
-    """What pypdf had to repair in the papers (while opening or copying them), one per file,
-    and what the pack leaves out of them (unsafe actions, attachments), one per file."""
+    """What pypdf had to repair in the papers (while opening or copying them), one per file;
+    what the pack leaves out of them (actions, annotations, attachments...), one per file;
+    and the pages where text is covered up (a black-box redaction), one per file."""
     warnings: list[PaperWarning] = []
     used: dict[int, tuple[PreparedDocument, set[int]]] = {}
     for prepared in documents.values():
@@ -243,12 +313,12 @@ def paper_warnings(documents: dict[DocumentKey, PreparedDocument]) -> list[Paper
         source = prepared.document.source
         path = source.path if isinstance(source, FileSource) else None
         name = display_path(path) if path else _display_name(prepared.document)
-        repaired = _repair_warning(prepared.reader, path, name)
-        if repaired is not None:
-            warnings.append(repaired)
-        removed = _left_out_warning(prepared.reader, indices, path, name)
-        if removed is not None:
-            warnings.append(removed)
+        found = [
+            _repair_warning(prepared.reader, path, name),
+            _left_out_warning(prepared.reader, indices, path, name, prepared.keep_markup),
+            _covered_warning(prepared.reader, indices, path, name),
+        ]
+        warnings.extend(w for w in found if w is not None)
     return warnings
 
 
@@ -272,10 +342,12 @@ def _repair_warning(reader: PdfReader, path: Path | None, name: str) -> PaperWar
 
 
 def _left_out_warning(
-    reader: PdfReader, indices: set[int], path: Path | None, name: str
+    reader: PdfReader, indices: set[int], path: Path | None, name: str, keep_markup: bool
 ) -> PaperWarning | None:
-    """What the pack leaves out of a paper's pages (unsafe actions, attachments), or None."""
-    found = left_out(reader, indices)
+    """What the pack leaves out of a paper (actions, annotations, attachments...), or None:
+    each kind named once, with its details and pages."""
+    found = left_out(reader, indices, keep_markup=keep_markup)
+    found += [(kind, "", None) for kind in sorted(found_in(reader))]  # met while copying
     if not found:
         return None
     kinds: dict[str, tuple[set[str], set[int]]] = {}
@@ -296,8 +368,33 @@ def _left_out_warning(
         f"left out of the pack: {'; '.join(parts)}; check those pages in the pack, and "
         "publish separately anything readers need"
     )
-    details = tuple(f"{k}: {d}" if d else k for k, d, _i in found)
+    if MARKUP in kinds:
+        message += (
+            "; to keep review comments and markup (in an internal pack), give the paper "
+            "'markup: keep'"
+        )
+    details = tuple(dict.fromkeys(f"{k}: {d}" if d else k for k, d, _i in found))
     return PaperWarning(path, name, message, details)
+
+
+def _covered_warning(
+    reader: PdfReader, indices: set[int], path: Path | None, name: str
+) -> PaperWarning | None:
+    """The pages where text is drawn and then covered by a filled box, or None."""
+    try:
+        pages = [n + 1 for n in covered_text(reader, indices)]
+    except READ_ERRORS:
+        return None
+    if not pages:
+        return None
+    numbers = ", ".join(str(n) for n in pages)
+    message = (
+        f"text on page{'s' if len(pages) > 1 else ''} {numbers} is covered by a filled box (a "
+        "'black-box' redaction?): the text is still in the PDF, and anyone can select, copy "
+        "or extract it from the pack; remove the text from the original and export it again, "
+        "or redact it with a tool that deletes it (in Acrobat: Redact, then Apply)"
+    )
+    return PaperWarning(path, name, message, tuple(f"covered text: page {n}" for n in pages))
 
 
 def _display_name(document: Document) -> str:

@@ -10,7 +10,6 @@ table), the hash of the rendered Word document's content.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,6 +23,7 @@ from .frontsheet import FrontSheet
 from .layout import PageRange
 from .model import FileSource, ForwardPlanSource, Meeting, ReportSource
 from .outputs import MANIFEST
+from .paperplaces import recorded_path, recorded_paths
 from .session import file_sha256, sha256_file
 
 if TYPE_CHECKING:
@@ -33,11 +33,10 @@ MANIFEST_VERSION = 1
 
 
 def relative(path: Path, base: Path) -> str:
-    """``path`` relative to ``base`` in forward-slash form (absolute if on another drive)."""
-    try:
-        return Path(os.path.relpath(path, base)).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """How the manifest names ``path``: relative to ``base`` (the meeting's folder) in
+    forward-slash form, or ``(outside)/<name>`` for a file outside it: the manifest never
+    records a path outside the meeting's folder tree (:mod:`packbuilder.paperplaces`)."""
+    return recorded_path(path, base)
 
 
 def slugify(text: str, limit: int = 48) -> str:
@@ -164,8 +163,10 @@ def build_manifest(
         "blank_pages": list(layout.blank_pages),
         "items": items,
         "inputs": {
-            relative(path, base): file_sha256(path)
-            for path in input_files(meeting, plans_read(documents))
+            name: file_sha256(path)
+            for path, name in recorded_paths(
+                input_files(meeting, plans_read(documents)), base
+            ).items()
         },
         "outputs": {name: sha256_file(path) for name, path in sorted(outputs.items())},
     }
