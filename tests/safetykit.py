@@ -266,3 +266,152 @@ def assert_clean(pdfs: list[Path], *secrets: bytes, visible: bytes = VISIBLE) ->
             assert secret.decode("latin-1") not in shown, (pdf, secret)
         if visible:
             assert visible.decode() in shown, pdf
+
+
+# --- Word papers ----------------------------------------------------------------------------
+
+W_NS = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+    'xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" '
+    'xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"'
+)
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def tiny_png() -> bytes:
+    """A 1x1 green PNG."""
+    import struct
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\x00\xff\x00"))
+        + chunk(b"IEND", b"")
+    )
+
+
+def picture(rel_id: str, *, linked: bool) -> str:
+    """A paragraph holding an inline picture using relationship ``rel_id``."""
+    attribute = "r:link" if linked else "r:embed"
+    return (
+        '<w:p><w:r><w:drawing><wp:inline><wp:extent cx="914400" cy="914400"/>'
+        '<wp:docPr id="1" name="Picture 1"/><a:graphic><a:graphicData '
+        'uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic>'
+        '<pic:nvPicPr><pic:cNvPr id="1" name="p.png"/><pic:cNvPicPr/></pic:nvPicPr>'
+        f'<pic:blipFill><a:blip {attribute}="{rel_id}"/><a:stretch><a:fillRect/></a:stretch>'
+        '</pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="914400" cy="914400"/>'
+        '</a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>'
+        "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"
+    )
+
+
+def word_paper(
+    path: Path,
+    body: str,
+    *,
+    links: dict[str, tuple[str, str]] | None = None,
+    comments: list[tuple[int, str, bool]] | None = None,
+) -> Path:
+    """A .docx whose body is ``body`` (WordprocessingML paragraphs).
+
+    ``links`` adds relationships: id -> (type, target); a target with ``://`` or
+    starting ``\\\\`` is external, ``media/...`` is the PNG. ``comments`` adds the
+    comments part: (id, text, done).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rels = [
+        f'<Relationship Id="rIdStyles" Type="{REL}/styles" Target="styles.xml"/>',
+    ]
+    for rid, (kind, target) in (links or {}).items():
+        external = "://" in target or target.startswith("\\\\")
+        mode = ' TargetMode="External"' if external else ""
+        rels.append(f'<Relationship Id="{rid}" Type="{REL}/{kind}" Target="{target}"{mode}/>')
+    overrides = [
+        '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.wordprocessingml.document.main+xml"/>',
+        '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.wordprocessingml.styles+xml"/>',
+    ]
+    parts: dict[str, bytes] = {}
+    if comments is not None:
+        rels.append(f'<Relationship Id="rIdComments" Type="{REL}/comments" Target="comments.xml"/>')
+        rels.append(
+            '<Relationship Id="rIdCommentsEx" Type="http://schemas.microsoft.com/office/2011/'
+            'relationships/commentsExtended" Target="commentsExtended.xml"/>'
+        )
+        overrides.append(
+            '<Override PartName="/word/comments.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.wordprocessingml.comments+xml"/>'
+        )
+        overrides.append(
+            '<Override PartName="/word/commentsExtended.xml" ContentType="application/vnd.'
+            'openxmlformats-officedocument.wordprocessingml.commentsExtended+xml"/>'
+        )
+        entries = "".join(
+            f'<w:comment w:id="{n}" w:author="J Smith"><w:p w14:paraId="0000000{n}">'
+            f"<w:r><w:t>{text}</w:t></w:r></w:p></w:comment>"
+            for n, text, _done in comments
+        )
+        done = "".join(
+            f'<w15:commentEx w15:paraId="0000000{n}" w15:done="{int(d)}"/>' for n, _t, d in comments
+        )
+        parts["word/comments.xml"] = f"<w:comments {W_NS}>{entries}</w:comments>".encode()
+        parts["word/commentsExtended.xml"] = (
+            f"<w15:commentsEx {W_NS}>{done}</w15:commentsEx>".encode()
+        )
+    document = f'<w:document {W_NS}><w:body>{body}<w:sectPr><w:pgSz w:w="11906" w:h="16838"/>'
+    document += "</w:sectPr></w:body></w:document>"
+    parts["word/document.xml"] = document.encode()
+    parts["word/styles.xml"] = f"<w:styles {W_NS}/>".encode()
+    parts["word/_rels/document.xml.rels"] = (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + "".join(rels)
+        + "</Relationships>"
+    ).encode()
+    parts["word/media/p.png"] = tiny_png()
+    parts["[Content_Types].xml"] = (
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        '<Default Extension="png" ContentType="image/png"/>' + "".join(overrides) + "</Types>"
+    ).encode()
+    parts["_rels/.rels"] = (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{REL}/officeDocument" Target="word/document.xml"/>'
+        "</Relationships>"
+    ).encode()
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+def para(*runs: str) -> str:
+    """A paragraph of runs (already XML)."""
+    return "<w:p>" + "".join(runs) + "</w:p>"
+
+
+def run(text: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def inserted(text: str) -> str:
+    return f'<w:ins w:id="91" w:author="J Smith" w:date="2022-05-01T10:00:00Z">{run(text)}</w:ins>'
+
+
+def deleted(text: str) -> str:
+    return (
+        '<w:del w:id="92" w:author="J Smith" w:date="2022-05-01T10:00:00Z">'
+        f'<w:r><w:delText xml:space="preserve">{text}</w:delText></w:r></w:del>'
+    )

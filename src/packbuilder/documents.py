@@ -24,6 +24,7 @@ from .assemble.sources import note
 from .assemble.streamcheck import check_streams
 from .convert import Converter
 from .docxcheck import check_docx
+from .docxsafety import check_word_paper, clean_docx
 from .exceptions import (
     DefinitionError,
     DocumentError,
@@ -39,10 +40,12 @@ from .model import (
     AgendaItem,
     Committee,
     Document,
+    ExternalLinks,
     FileSource,
     ForwardPlanSource,
     Meeting,
     ReportSource,
+    TrackedChanges,
 )
 from .pagesel import PageSelectionError
 from .pdflimits import Limits, set_limits
@@ -131,6 +134,7 @@ def check_papers(meeting: Meeting) -> dict[DocumentKey, PreparedDocument]:
         try:
             if source.path.suffix.lower() == ".docx":
                 check_docx(source.path, where=shown)
+                check_word_paper(source.path, source, shown)
                 continue
             if source.path not in readers:
                 readers[source.path] = _open_paper(source.path, shown)
@@ -148,6 +152,20 @@ def check_papers(meeting: Meeting) -> dict[DocumentKey, PreparedDocument]:
     if problems:
         raise SeveralErrors(list(problems.values()), what="papers cannot be used")
     return prepared
+
+
+def settled_word_paper(source: FileSource, folder: Path) -> Path:
+    """The Word paper to convert: the file itself, or, when the paper says to accept its
+    tracked changes or remove its outside references and it has some, a copy in ``folder``
+    with them settled (:mod:`.docxsafety`)."""
+    found = check_word_paper(source.path, source, display_path(source.path))
+    accept = found.unsettled and source.tracked_changes is TrackedChanges.ACCEPT
+    remove = bool(found.external) and source.external_links is ExternalLinks.REMOVE
+    if not (accept or remove):
+        return source.path
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / f"{len(list(folder.iterdir())) + 1}-{source.path.name}"
+    return clean_docx(source.path, out, accept=accept, remove_links=remove)
 
 
 def keeps_markup(committee: Committee, source: FileSource) -> bool:
@@ -241,7 +259,7 @@ def prepare_documents(
             plans[source.plan] = appendix.plan
             word_files[key] = out
         elif isinstance(source, FileSource) and source.path.suffix.lower() == ".docx":
-            word_files[key] = source.path
+            word_files[key] = settled_word_paper(source, workdir / "settled" / f"{key[0] + 1:03d}")
         elif isinstance(source, FileSource):
             continue  # opened by check_papers
         else:  # pragma: no cover - every source type is handled above
