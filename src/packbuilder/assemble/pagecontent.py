@@ -61,7 +61,7 @@ def page_content(reader: Any, streams: list[StreamObject], index: int) -> PageCo
     if problem is not None:
         result = PageContent(None, None, (), problem)
     else:
-        data = b"\n".join(parts)
+        data = parts[0] if len(parts) == 1 else b"\n".join(parts)
         result = PageContent(used_names(data), unterminated(data), tuple(covered_text(data)))
     if key is not None:
         kept[key] = result
