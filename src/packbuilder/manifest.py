@@ -23,6 +23,7 @@ from .frontsheet import FrontSheet
 from .layout import PageRange
 from .model import FileSource, ForwardPlanSource, Meeting, ReportSource
 from .outputs import MANIFEST
+from .ownership import PACK_FORMAT
 from .paperplaces import recorded_path, recorded_paths
 from .session import file_sha256, sha256_file
 
@@ -144,6 +145,7 @@ def build_manifest(
             }
         )
     return {
+        "format": PACK_FORMAT,  # what makes the folder packbuilder's (.ownership)
         "manifest_version": MANIFEST_VERSION,
         "packbuilder": __version__,
         "kind": kind,

@@ -33,6 +33,7 @@ from ..datefmt import day_month_year
 from ..exceptions import ChecksFailedError, InputError, OutputError
 from ..lock import DEFAULT_WAIT
 from ..outputs import FORWARD_PLAN_SUMMARY, staged_output
+from ..ownership import FORWARD_PLAN_FORMAT
 from .changes import ChangeList, compare, entry_summary, read_summary
 from .checks import Finding, check_edition
 from .load import load_plan
@@ -43,7 +44,7 @@ from .select import Edition, build_edition
 STEM = "forward-plan"
 SUMMARY = FORWARD_PLAN_SUMMARY  # forward-plan.json
 CHANGES = f"{STEM}-changes.txt"
-FORMAT = "packbuilder-forward-plan/1"
+FORMAT = FORWARD_PLAN_FORMAT  # what makes the folder packbuilder's (..ownership)
 
 Progress = Callable[[str], None]
 
