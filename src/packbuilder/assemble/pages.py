@@ -1,8 +1,9 @@
 """Copying the pack's pages: each source page with its stamp, and the blank pages.
 
-A copied page keeps its own entries (boxes, rotation, ...) but its content
-becomes a form XObject (its content streams, with its resources and its
-MediaBox as the form's box) and its own ``/Contents`` one small stream that
+A copied page keeps the entries the allow-list keeps (boxes, rotation, ...:
+:mod:`.allowlist`) but its content becomes a form XObject (its content
+streams, with the resources the content uses and its MediaBox as the form's
+box) and its own ``/Contents`` one small stream that
 paints that form and then the stamp. Painting a form saves and restores the
 graphics state and its content is parsed on its own, so neither a graphics
 state left changed (even ``q`` left open) nor damaged syntax (a string left
