@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PdfReader
+from pypdf.errors import LimitReachedError
 
 from . import render
 from .assemble.allowlist import MARKUP
@@ -48,7 +49,7 @@ from .model import (
     TrackedChanges,
 )
 from .pagesel import PageSelectionError
-from .pdflimits import Limits, set_limits
+from .pdflimits import REEXPORT, LimitError, Limits, set_limits
 from .pdfread import READ_ERRORS, REPAIR_HINT, collect_pypdf_warnings
 from .schema import display_path
 from .session import open_source_pdf
@@ -188,6 +189,13 @@ def check_paper(
     except DocumentError as exc:
         exc.where = shown
         raise
+    except LimitReachedError:  # pypdf's own bound, on an object stream say
+        raise LimitError(
+            "holds a stream that would take more than pypdf's limit once decompressed; it may "
+            "be a 'decompression bomb', made to exhaust the computers that open it",
+            where=shown,
+            hint=REEXPORT,
+        ) from None
     except READ_ERRORS as exc:
         raise DocumentError(
             f"is damaged and cannot be read ({exc})", where=shown, hint=REPAIR_HINT

@@ -145,7 +145,7 @@ def covered_text(reader: PdfReader, indices: Iterable[int]) -> list[int]:
     pages: list[int] = []
     for index in sorted(set(indices)):
         page = reader.pages[index]
-        covers = page_content(reader, _streams(page), index).covers
+        covers = page_content(reader, _streams(page), index).covers or ()
         see_through = _see_through_states(page)
         if any(cover.state not in see_through for cover in covers):
             pages.append(index)

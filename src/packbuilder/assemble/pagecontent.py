@@ -28,11 +28,11 @@ from .refs import resolve
 
 @dataclass(frozen=True)
 class PageContent:
-    """What a page's content says; ``data`` None when it could not be decoded."""
+    """What a page's content says (``names`` None when it was not, or could not be, read)."""
 
     names: frozenset[str] | None  # the resource names it uses; None: unknown (keep them all)
     damage: str | None  # what its syntax ends inside of (see .content.unterminated)
-    covers: tuple[Cover, ...]  # text it covers with a filled rectangle
+    covers: tuple[Cover, ...] | None  # text it covers with a filled rectangle (None: not looked)
     problem: str | None = None  # why a stream could not be decoded
 
 
@@ -42,30 +42,51 @@ _CACHE: weakref.WeakKeyDictionary[Any, dict[tuple[int, ...], PageContent]] = (
 )
 
 
-def page_content(reader: Any, streams: list[StreamObject], index: int) -> PageContent:
-    """What the content ``streams`` of page ``index`` (0-based) of ``reader`` say."""
+def page_content(
+    reader: Any, streams: list[StreamObject], index: int, *, full: bool = True
+) -> PageContent:
+    """What the content ``streams`` of page ``index`` (0-based) of ``reader`` say.
+
+    ``full`` False (the writer's question) is answered from what an earlier full
+    reading found (a build checks every paper before writing it), else cheaply: the
+    content is read only when it is plain Flate or not encoded (other filters are
+    decoded in Python, slowly), and covered text is not looked for.
+    """
     if not streams:
         return _EMPTY
     numbers = [getattr(s.indirect_reference, "idnum", None) for s in streams]
     key = tuple(n for n in numbers if n is not None) if None not in numbers else None
     kept = _CACHE.setdefault(reader, {})
-    if key is not None and key in kept:
-        return kept[key]
-    parts: list[bytes] = []
-    problem = None
-    for stream in streams:
-        data, problem = decode(reader, stream, f"the content of page {index + 1}")
-        if data is None:
-            break
-        parts.append(data)
-    if problem is not None:
-        result = PageContent(None, None, (), problem)
-    else:
-        data = parts[0] if len(parts) == 1 else b"\n".join(parts)
-        result = PageContent(used_names(data), unterminated(data), tuple(covered_text(data)))
+    found = kept.get(key) if key is not None else None
+    if found is not None and (found.covers is not None or not full):
+        return found
+    if not full and not all(_cheap(stream) for stream in streams):
+        return PageContent(None, None, None)
+    result = _read(reader, streams, index, full)
     if key is not None:
         kept[key] = result
     return result
+
+
+def _read(reader: Any, streams: list[StreamObject], index: int, full: bool) -> PageContent:
+    parts: list[bytes] = []
+    for stream in streams:
+        data, problem = decode(reader, stream, f"the content of page {index + 1}")
+        if data is None:
+            return PageContent(None, None, (), problem)
+        parts.append(data)
+    data = parts[0] if len(parts) == 1 else b"\n".join(parts)
+    covers = tuple(covered_text(data)) if full else None
+    return PageContent(used_names(data), unterminated(data), covers)
+
+
+def _cheap(stream: StreamObject) -> bool:
+    """Whether a stream decodes fast: plain Flate (zlib, in C), or not encoded at all."""
+    if not isinstance(stream, EncodedStreamObject):
+        return True
+    filters = _filters(stream)
+    plain = filters == ["/FlateDecode"] and dict.get(stream, "/DecodeParms") is None
+    return not filters or plain
 
 
 def decode(

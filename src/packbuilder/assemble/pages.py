@@ -108,7 +108,7 @@ class PageCopier:
         streams = self._content_streams(reader, src, index)
         if not streams:
             return None
-        content = page_content(reader, streams, index)
+        content = page_content(reader, streams, index, full=False)
         if content.problem:
             note(reader, content.problem)
         entries: dict[str, Any] = {
