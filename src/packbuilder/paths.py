@@ -8,6 +8,7 @@ meeting's folder.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -35,20 +36,40 @@ def absolute_path(path: Path) -> Path:
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PACKAGED = "(packbuilder)"
+OUTSIDE = "(outside)"
+"""How a manifest names a file outside the meeting's folder: ``(outside)/<its name>``."""
 """How a manifest names a file shipped inside packbuilder (``(packbuilder)/templates/...``)."""
 
 
-def relative(path: Path, base: Path) -> str:
-    """``path`` relative to ``base`` in forward-slash form (absolute if on another drive).
-
-    A file shipped inside packbuilder (a default template) is named
-    ``(packbuilder)/...`` wherever packbuilder is installed.
-    """
+def recorded_path(path: Path, base: Path) -> str:
+    """How a manifest names ``path``: relative to ``base`` (the meeting's folder) in
+    forward-slash form when it is inside it; ``(packbuilder)/templates/...`` for a file
+    shipped inside packbuilder (a default template), wherever it is installed; else
+    ``(outside)/<its name>``: a manifest never records a path outside the meeting's folder."""
     try:
         return f"{PACKAGED}/{Path(path).resolve().relative_to(PACKAGE_DIR).as_posix()}"
     except (ValueError, OSError, RuntimeError):
         pass
     try:
-        return Path(os.path.relpath(path, base)).as_posix()
-    except ValueError:
-        return path.as_posix()
+        text = Path(os.path.relpath(path, base)).as_posix()
+    except ValueError:  # on another drive
+        return f"{OUTSIDE}/{Path(path).name}"
+    if text == ".." or text.startswith("../") or os.path.isabs(text):
+        return f"{OUTSIDE}/{Path(path).name}"
+    return text
+
+
+def recorded_paths(paths: Iterable[Path], base: Path) -> dict[Path, str]:
+    """:func:`recorded_path` of each of ``paths``, made unique: a second file outside the
+    meeting's folder with the same name is ``(outside)/2/<name>``, in the order given."""
+    names: dict[Path, str] = {}
+    used: set[str] = set()
+    for path in paths:
+        name = recorded_path(path, base)
+        number = 2
+        while name in used:
+            name = f"{OUTSIDE}/{number}/{Path(path).name}"
+            number += 1
+        used.add(name)
+        names[path] = name
+    return names

@@ -197,9 +197,10 @@ def test_unsafe_and_broken_actions_are_removed(tmp_path: Path) -> None:
         assert word not in data, word
     assert "/AA" not in reader.pages[0]
     actions = [a.get_object()["/A"] for a in reader.pages[0]["/Annots"]]
-    assert [a["/S"] for a in actions] == ["/GoToR", "/URI"]
-    assert actions[0]["/F"] == "https://example.org/annex.pdf"
-    assert "/Next" not in actions[1]
+    # A link to a PDF on the web becomes a web link to it; only GoTo and URI remain.
+    assert [a["/S"] for a in actions] == ["/URI", "/URI"]
+    assert actions[0]["/URI"] == "https://example.org/annex.pdf#page=1"
+    assert actions[1]["/URI"] == "https://example.org/" and "/Next" not in actions[1]
     (widget,) = (a.get_object() for a in reader.pages[1]["/Annots"])
     assert "/AA" not in widget
     assert set(reader.get_fields()) == {"amount"}

@@ -90,14 +90,15 @@ def test_a_pack_builds_into_the_empty_current_folder_and_again(meeting, here):
     assert kit.leftovers(here) == []
 
 
-def test_the_current_folder_is_replaced_as_a_whole(meeting, here):
+def test_only_packbuilders_files_in_the_current_folder_are_replaced(meeting, here):
     assert build_here(meeting).exit_code == 0
     (here / "notes.txt").write_text("mine")  # added to packbuilder's folder
-    (here / "items" / "old.pdf").write_bytes(kit.pdf_bytes())
+    (here / "items" / "old.pdf").write_bytes(b"my own copy")
     result = build_here(meeting)
     assert result.exit_code == 0, result.output
-    assert sorted(os.listdir(here)) == PACK_FILES
-    assert "old.pdf" not in os.listdir(here / "items")
+    assert sorted(os.listdir(here)) == sorted([*PACK_FILES, "notes.txt"])
+    assert (here / "notes.txt").read_text() == "mine"
+    assert (here / "items" / "old.pdf").read_bytes() == b"my own copy"
 
 
 def test_a_current_folder_holding_other_files_is_refused(meeting, here):

@@ -2,7 +2,7 @@
 
 Everything is written into a staging folder beside the output folder, which
 replaces the output folder in one swap only when complete, under the same
-lock as pack builds (:func:`packbuilder.outputs.staged_output`); a build that
+lock as pack builds (:func:`packbuilder.publish.outputs.staged_output`); a build that
 fails leaves the previous edition as it was. Two builds from
 the same inputs give the same bytes: the .docx is saved with fixed zip
 timestamps (as every rendered .docx is, :mod:`packbuilder.render.docx`), the
@@ -34,13 +34,14 @@ from ..load.plan import load_plan
 from ..model.forwardplan import Plan
 from ..publish.lock import DEFAULT_WAIT
 from ..publish.outputs import FORWARD_PLAN_SUMMARY, staged_output
+from ..publish.ownership import FORWARD_PLAN_FORMAT
 from ..publish.reproducible import make_reproducible
 from ..render.forwardplan import render_edition
 
 STEM = "forward-plan"
 SUMMARY = FORWARD_PLAN_SUMMARY  # forward-plan.json
 CHANGES = f"{STEM}-changes.txt"
-FORMAT = "packbuilder-forward-plan/1"
+FORMAT = FORWARD_PLAN_FORMAT  # what makes the folder packbuilder's (..ownership)
 
 Progress = Callable[[str], None]
 

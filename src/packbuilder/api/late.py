@@ -18,7 +18,7 @@ from ..late.status import MeetingStatus, meeting_status, pack_state
 from ..load.meeting import load_meeting
 from ..model.meeting import SUPPLEMENT_KIND
 from ..pack.papers import load_plans
-from ..paths import relative
+from ..paths import recorded_paths
 from ..publish.manifest import input_files, load_manifest, read_manifest, sha256_file
 from ..publish.outputs import MANIFEST
 from .meeting import BuildOptions, BuildResult, build, default_output_dir
@@ -38,7 +38,8 @@ def status(
     folder = Path(output_dir or default_output_dir(meeting.path))
     base = meeting.path.parent
     inputs = input_files(meeting, load_plans(meeting))
-    current = {relative(path, base): sha256_file(path) for path in inputs if path.is_file()}
+    names = recorded_paths((path for path in inputs if path.is_file()), base)
+    current = {name: sha256_file(path) for path, name in names.items()}
     pack = pack_state(folder.as_posix(), read_manifest(folder / MANIFEST), current)
     return meeting_status(meeting, today, pack)
 

@@ -37,7 +37,7 @@ from ..pack.papers import (
     plans_read,
     prepare_documents,
 )
-from ..paths import relative
+from ..paths import recorded_path
 from ..publish.lock import DEFAULT_WAIT
 from ..publish.manifest import build_manifest, item_pdf_name, read_manifest, write_manifest
 from ..publish.outputs import MANIFEST, staged_output
@@ -268,7 +268,7 @@ def _build_into(
     warnings = paper_warnings(documents)  # after assembly: copying pages can add repairs
     manifest["warnings"] = [
         {
-            "file": relative(w.file, meeting.path.parent) if w.file else w.name,
+            "file": recorded_path(w.file, meeting.path.parent) if w.file else w.name,
             "warning": w.message,
             "details": list(w.details),
         }

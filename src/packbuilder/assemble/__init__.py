@@ -28,9 +28,15 @@ of the copied pages (:mod:`.pages`) it adds:
   are remapped, or dropped when their target page is not in the pack
   (:mod:`.links`);
 * the papers' form fields, one copy per use of a paper (:mod:`.forms`);
-* no JavaScript, ``/Launch`` or links to files by name: removed from the
-  papers' links, annotations, fields and pages (:mod:`.actions`, which also
-  lists what a paper loses, for the clerk's warning);
+* an allow-list, not a deny-list: a copied page keeps its content, the
+  resources the content uses, its boxes and rotation, links whose action is a
+  page link or an http/https/mailto address, form fields without actions, and
+  markup only when asked (:mod:`.allowlist`); every object copied from a paper
+  is screened for actions, attached files, scripts and metadata at any depth
+  (:mod:`.scrub`); :mod:`.leftout` lists what a paper loses, for the clerk's
+  warning, finds unapplied redactions and text covered by a black box;
+  :mod:`.pagecontent` inflates a page's content once within the paper's limits
+  (:mod:`packbuilder.inputs.pdflimits`) and :mod:`.streamcheck` measures the rest;
 * the papers' layers (optional content), those hidden staying hidden (:mod:`.layers`);
 * document metadata (title, subject, author, keywords, language) and a
   ``/ID`` derived from the content, so the same spec gives the same bytes.

@@ -7,6 +7,9 @@ out of the pack is dropped, and so is a parent field left without kids. When
 the pack has one use, its fields are carried over as they are; otherwise each
 use's fields go under a new parent field (``paper1``, ``paper2``...) so fields
 with the same name in different papers, or in two uses of one paper, stay apart.
+Fields and widgets keep only :data:`.allowlist.WIDGET_KEEP` (no actions, nothing
+private); a hidden widget (Hidden or NoView flag) is left out, and with it a
+field whose widgets are all hidden, value and all.
 """
 
 from __future__ import annotations
@@ -18,15 +21,13 @@ from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
 from ..inputs.pdfread import READ_ERRORS
-from .actions import clean_entries
+from .allowlist import WIDGET_KEEP, is_hidden
 from .objects import ObjectWriter, Ref, resolve
 from .sources import PageMap
 from .spec import PackPage
 
 _MAX_DEPTH = 32
 """Deeper field trees are cut (a damaged or looping ``/Kids``)."""
-
-_TREE_KEYS = frozenset({"/Parent", "/Kids", "/P"})
 
 
 @dataclass
@@ -148,9 +149,18 @@ def _widget_positions(use: FormUse, pages: list[PackPage]) -> dict[int, int]:
         annots = resolve(dict.get(src, "/Annots"))
         if isinstance(annots, list):
             for raw in annots:
-                if isinstance(raw, IndirectObject):
+                if isinstance(raw, IndirectObject) and not _hidden(raw):
                     found.setdefault(raw.idnum, position)
     return found
+
+
+def _hidden(raw: IndirectObject) -> bool:
+    """Whether an annotation is hidden from view (an unreadable one counts as hidden)."""
+    try:
+        annot = resolve(raw)
+    except READ_ERRORS:
+        return True
+    return isinstance(annot, dict) and is_hidden(annot)
 
 
 def _kept_fields(use: FormUse, pages: list[PackPage], found: set[int]) -> list[_Node]:
@@ -199,12 +209,7 @@ def _emit(
     number = objects.allocate()
     # Other references to the source object (a popup's /Parent...) go to its first copy.
     objects.substitute((id(use.reader), node.ref.idnum), number, first=True)
-    entries = {k: v for k, v in dict.items(node.entries) if k not in _TREE_KEYS}
-    for key, value in clean_entries(node.entries)[0].items():  # no JavaScript, Launch...
-        if value is None:
-            del entries[key]
-        else:
-            entries[key] = value
+    entries = {k: v for k, v in dict.items(node.entries) if k in WIDGET_KEEP}
     if parent is not None:
         entries["/Parent"] = parent
     if node.kids:

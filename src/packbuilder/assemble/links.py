@@ -1,14 +1,17 @@
-"""Link annotations: the agenda's placeholder links and the papers' internal links.
+"""Annotations: the agenda's placeholder links, the papers' links, widgets and markup.
 
+What a page's annotations keep is the allow-list's to say (:mod:`.allowlist`).
 A link to ``LINK_PREFIX + item number`` (written by the front sheet) becomes a
 link to the item's first pack page. A paper's internal link (an explicit or
 named destination, directly or through a GoTo action) is pointed at the pack
 page its target became, the occurrence nearest the link, or dropped when its
-target is not in the pack. Other links are copied as they are, without
-unsafe or broken actions (:mod:`.actions`; a link left with none is dropped). A form's
+target is not in the pack; a web or email link is written with a new action
+holding only its address; a link left with nothing to do is dropped. A form's
 widgets are those :mod:`.forms` wrote for the page (one copy per use of the
-paper); file attachments are left out; other annotations are copied with the
-first occurrence of their page.
+paper); a widget of no field keeps only :data:`.allowlist.WIDGET_KEEP`. Markup
+kept by ``markup: keep`` is copied with the first occurrence of its page,
+without actions, and pointing only at other annotations kept on the page.
+Everything else is left out, and written as ``null`` wherever it is referred to.
 """
 
 from __future__ import annotations
@@ -18,16 +21,27 @@ from typing import Any
 from urllib.parse import unquote
 
 from pypdf import PdfReader
-from pypdf.generic import DictionaryObject, IndirectObject
+from pypdf.generic import DictionaryObject, IndirectObject, NameObject
 
 from ..inputs.pdfread import READ_ERRORS
 from ..model.meeting import LINK_PREFIX
-from .actions import clean_entries
+from .allowlist import (
+    KEEP_MARKUP,
+    LINK,
+    LINK_KEEP,
+    MARKUP_DROP,
+    WIDGET,
+    WIDGET_KEEP,
+    annotation_verdict,
+    kept_entries,
+    link_action,
+)
 from .forms import MergedForm
 from .objects import ObjectWriter, resolve
 from .sources import PageMap, PerReader
 
-_LINK_SKIP = frozenset({"/A", "/Dest", "/P", "/Parent", "/StructParent", "/PA"})
+_MARKUP_REFERENCES = ("/Popup", "/IRT", "/Parent")
+"""A markup annotation's references to other annotations (its pop-up, what it replies to)."""
 
 
 NAMED_DESTINATIONS = PerReader(
@@ -53,68 +67,77 @@ class LinkWriter:
         self.named = NAMED_DESTINATIONS
 
     def annotations(
-        self, reader: PdfReader, src: DictionaryObject, position: int, first_use: bool
+        self,
+        reader: PdfReader,
+        src: DictionaryObject,
+        position: int,
+        first_use: bool,
+        keep_markup: bool = False,
     ) -> list[Any]:
         """The ``/Annots`` of pack page ``position``, a copy of source page ``src``."""
         annots = resolve(dict.get(src, "/Annots"))
         if not isinstance(annots, list):
             return []
         result: list[Any] = []
+        markup: list[tuple[IndirectObject, dict]] = []
         for raw in annots:
             annot = resolve(raw)
             if not isinstance(annot, dict):
                 continue
-            subtype = dict.get(annot, "/Subtype")
-            if subtype == "/FileAttachment":  # attachments are not carried into the pack
-                if isinstance(raw, IndirectObject):
-                    self.objects.omit(reader, raw.idnum)
-                continue
-            if subtype == "/Link":
-                link = self._link(reader, annot, position)
-                if link is not None:
-                    number = self.objects.allocate()
-                    self.objects.emit(number, link)
-                    result.append(number)
-            elif isinstance(raw, IndirectObject):
+            if isinstance(raw, IndirectObject):
                 widget = self.form.widget(reader, raw.idnum, position)
-                if widget is False:
-                    if first_use:
-                        self._clean(reader, raw.idnum, annot)
-                        result.append(raw)
-                elif widget is not None:
-                    result.append(widget)
+                if widget is not False:  # a form field's: written by .forms for this page
+                    if widget is not None:
+                        result.append(widget)
+                    continue
+            verdict, _problems = annotation_verdict(annot, keep_markup=keep_markup)
+            if verdict == LINK:
+                self._add(result, self._link(reader, annot, position))
+            elif verdict == WIDGET:  # a widget of no field: its look, no actions
+                entries = kept_entries(annot, WIDGET_KEEP)
+                self._add(result, {**entries, "/P": self.page_map.numbers[position]})
+            elif verdict == KEEP_MARKUP and isinstance(raw, IndirectObject):
+                if first_use:
+                    markup.append((raw, annot))
+                result.append(raw)
+            elif isinstance(raw, IndirectObject):
+                self.objects.omit(reader, raw.idnum)  # null wherever it is referred to
+        self._keep_markup(reader, markup)
         return result
 
-    def _clean(self, reader: PdfReader, idnum: int, annot: dict) -> None:
-        """Have an annotation copied without its unsafe or broken actions (:mod:`.actions`)."""
-        changes, _problems = clean_entries(annot)
-        if changes:
-            self.objects.overrides[(id(reader), idnum)] = changes
+    def _add(self, result: list[Any], entries: dict[str, Any] | None) -> None:
+        """Write a new annotation (none when ``entries`` is None) and list it."""
+        if entries is not None:
+            number = self.objects.allocate()
+            self.objects.emit(number, entries)
+            result.append(number)
+
+    def _keep_markup(self, reader: PdfReader, kept: list[tuple[IndirectObject, dict]]) -> None:
+        """Have kept markup copied without actions, and referring only to kept markup."""
+        numbers = {raw.idnum for raw, _annot in kept}
+        for raw, annot in kept:
+            changes: dict[str, Any] = {k: None for k in dict.keys(annot) if k in MARKUP_DROP}
+            for key in _MARKUP_REFERENCES:
+                ref = dict.get(annot, key)
+                if ref is not None and getattr(ref, "idnum", None) not in numbers:
+                    changes[key] = None
+            if changes:
+                self.objects.overrides[(id(reader), raw.idnum)] = changes
 
     def _link(self, reader: PdfReader, annot: dict, position: int) -> dict[str, Any] | None:
         """The link rewritten for the pack, or None to drop it."""
-        entries = {k: v for k, v in dict.items(annot) if k not in _LINK_SKIP}
+        entries = kept_entries(annot, LINK_KEEP)
         entries["/P"] = self.page_map.numbers[position]
-        changes, _problems = clean_entries(annot)
-        if "/AA" in changes:
-            entries["/AA"] = changes["/AA"]
-        raw_action = changes.get("/A", dict.get(annot, "/A"))
-        action = resolve(raw_action)
+        action, _problems = link_action(annot)
         dest = resolve(dict.get(annot, "/Dest"))
-        if dest is None and "/A" in changes and action is None:
-            return None  # a link that only ran JavaScript, started a program, ...
+        if dest is None and action is None:
+            return None if dict.get(annot, "/A") is not None else entries
         via_action = False
-        if dest is None and isinstance(action, dict):
-            kind = dict.get(action, "/S")
-            if kind == "/URI":
-                return self._uri_link(entries, raw_action, action)
-            if kind != "/GoTo":
-                entries["/A"] = raw_action
-                return entries
-            dest = resolve(dict.get(action, "/D"))
+        if dest is None and action is not None:
+            if action["/S"] == "/URI":
+                return self._uri_link(entries, action)
+            dest = resolve(action["/D"])
             via_action = True
-        if dest is None:
-            return entries
         explicit = self._explicit(reader, dest)
         if explicit is None:
             return None
@@ -123,26 +146,22 @@ class LinkWriter:
             return None
         new_dest = [self.page_map.numbers[target], *explicit[1:]]
         if via_action:
-            new_action = {k: v for k, v in dict.items(action) if k not in ("/D", "/Next")}
-            new_action["/D"] = new_dest
-            entries["/A"] = new_action
+            entries["/A"] = {"/S": NameObject("/GoTo"), "/D": new_dest}
         else:
             entries["/Dest"] = new_dest
         return entries
 
-    def _uri_link(self, entries: dict[str, Any], raw_action: Any, action: dict) -> dict | None:
+    def _uri_link(self, entries: dict[str, Any], action: dict[str, Any]) -> dict | None:
         """A URI link: an agenda placeholder goes to its item's page (dropped if none)."""
-        uri = resolve(dict.get(action, "/URI"))
-        if isinstance(uri, bytes):
-            uri = uri.decode("latin-1")
-        if isinstance(uri, str) and uri.startswith(LINK_PREFIX):
+        uri = action["/URI"]
+        if uri.startswith(LINK_PREFIX):
             number = unquote(uri[len(LINK_PREFIX) :]).strip().strip("/")
             target = self.link_targets.get(number)
             if target is None:
                 return None
             entries["/Dest"] = self.page_map.dest(target)
             return entries
-        entries["/A"] = raw_action
+        entries["/A"] = action
         return entries
 
     def _explicit(self, reader: PdfReader, dest: Any) -> list[Any] | None:

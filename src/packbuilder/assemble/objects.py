@@ -5,8 +5,11 @@ reference to a source object (a pypdf :class:`IndirectObject`) is given an
 output number the first time it is met and the object is copied by
 :meth:`ObjectWriter.drain`, once however many pages share it; an object whose
 number is 0 is written as ``null`` (a source's page tree, which must not be
-copied). :meth:`ObjectWriter.finish` adds the xref table and a trailer whose
-``/ID`` is the MD5 of everything written, so the same objects give the same bytes.
+copied). Every dictionary and stream read from a paper is screened on its way
+out (:func:`.scrub.screen`): no action, attached file or script it refers to
+reaches the pack. :meth:`ObjectWriter.finish` adds the xref table and a trailer
+whose ``/ID`` is the MD5 of everything written, so the same objects give the
+same bytes.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from pypdf.generic import (
     ArrayObject,
     BooleanObject,
     ByteStringObject,
+    DictionaryObject,
     FloatObject,
     IndirectObject,
     NameObject,
@@ -30,6 +34,11 @@ from pypdf.generic import (
     StreamObject,
     TextStringObject,
 )
+
+from .refs import resolve
+from .scrub import LEAVE_OUT, record, screen
+
+__all__ = ["ObjectWriter", "Ref", "Stream", "flate", "literal", "name", "resolve", "text"]
 
 
 class Ref(int):
@@ -86,13 +95,6 @@ def flate(data: bytes) -> Stream:
     return Stream({"/Filter": NameObject("/FlateDecode")}, zlib.compress(data, 9))
 
 
-def resolve(value: Any) -> Any:
-    """``value`` with indirect references followed."""
-    while isinstance(value, IndirectObject):
-        value = value.get_object()
-    return value
-
-
 def _merged(entries: Any, extra: dict[str, Any]) -> dict[str, Any]:
     """A source object's entries with ``extra`` replacing them (None: the entry is removed)."""
     merged = {**dict(entries), **extra}
@@ -112,6 +114,7 @@ class ObjectWriter:
         self.pending: list[tuple[int, IndirectObject]] = []
         # Entries replacing those of a source object when it is copied (None: removed).
         self.overrides: dict[tuple[int, int], dict[str, Any]] = {}
+        self.source: Any = None  # the paper whose objects are being written (scrub.record)
 
     def allocate(self) -> Ref:
         """A new object number."""
@@ -136,10 +139,26 @@ class ObjectWriter:
         self.chunks.append(data)
         self.position += len(data)
 
+    def _screen(self, obj: DictionaryObject) -> Any:
+        """``obj`` as the pack may carry it (:func:`.scrub.screen`); what it lost is noted."""
+        found: list[str] = []
+        screened = screen(obj, found)
+        for kind in found:
+            record(self.source, kind)
+        return screened
+
     def emit(self, number: int, obj: Any, extra: dict[str, Any] | None = None) -> None:
         """Write object ``number``: a new object, or a resolved source object."""
         self.offsets[number] = self.position
         out: list[bytes] = [b"%d 0 obj\n" % number]
+        if isinstance(obj, DictionaryObject):  # read from a paper
+            screened = self._screen(obj)
+            if screened is LEAVE_OUT:
+                obj = None
+            elif screened is not obj and not isinstance(obj, StreamObject):
+                obj = screened
+            elif screened is not obj:
+                extra = {**{key: None for key in dict.keys(obj)}, **screened, **(extra or {})}
         if isinstance(obj, Stream):
             self._stream(obj.entries.items(), obj.data, out)
         elif isinstance(obj, StreamObject):
@@ -206,6 +225,11 @@ class ObjectWriter:
                 out.append(b"%d 0 R" % number)
                 self.pending.append((number, obj))  # type: ignore[arg-type]
                 return
+            if isinstance(obj, DictionaryObject):  # read from a paper
+                obj = self._screen(obj)
+                if obj is LEAVE_OUT:
+                    out.append(b"null")
+                    return
             out.append(b"<<")
             for key, value in dict.items(obj):
                 out.append(name(key))
@@ -254,6 +278,7 @@ class ObjectWriter:
                 if isinstance(ref, IndirectObject):
                     obj = ref.get_object()
                     extra = self.overrides.get((id(ref.pdf), ref.idnum))
+                    self.source = ref.pdf
                 else:  # a stream that was (wrongly) a direct object
                     obj, extra = ref, None
                 if obj is None:

@@ -1,8 +1,9 @@
 """Copying the pack's pages: each source page with its stamp, and the blank pages.
 
-A copied page keeps its own entries (boxes, rotation, ...) but its content
-becomes a form XObject (its content streams, with its resources and its
-MediaBox as the form's box) and its own ``/Contents`` one small stream that
+A copied page keeps the entries the allow-list keeps (boxes, rotation, ...:
+:mod:`.allowlist`) but its content becomes a form XObject (its content
+streams, with the resources the content uses and its MediaBox as the form's
+box) and its own ``/Contents`` one small stream that
 paints that form and then the stamp. Painting a form saves and restores the
 graphics state and its content is parsed on its own, so neither a graphics
 state left changed (even ``q`` left open) nor damaged syntax (a string left
@@ -12,29 +13,22 @@ and the shared stamp font, so the stamp font's name never clashes with the page'
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable
 from typing import Any
 
 from pypdf import PdfReader
-from pypdf.filters import decode_stream_data
 from pypdf.generic import EncodedStreamObject, NameObject, StreamObject
 
-from ..inputs.pdfread import READ_ERRORS
-from .actions import clean_entries
-from .content import unterminated
+from .allowlist import page_entries
 from .links import LinkWriter
 from .objects import ObjectWriter, Ref, Stream, flate, resolve
+from .pagecontent import decode, page_content, used_resources
 from .sources import PageMap, note
 from .spec import PackPage
 from .stamp import A4, LETTER, PAGE_XOBJECT_NAME, STAMP_FONT_NAME, blank_content, box, stamp_content
 
-_PAGE_SKIP = frozenset(
-    {"/Type", "/Parent", "/Contents", "/Resources", "/Annots", "/B", "/StructParents"}
-)
 _STREAM_KEEP = ("/Filter", "/DecodeParms", "/DL")
 """The entries of a content stream that its form XObject keeps (how its data is encoded)."""
-_DECODE_ERRORS = (*READ_ERRORS, zlib.error)
 
 
 class PageCopier:
@@ -73,12 +67,9 @@ class PageCopier:
         key = self.page_map.page_id(page)
         first_use = key not in self.forms  # a page's form is made on its first use
 
+        self.objects.source = reader
         entries: dict[str, Any] = {"/Type": NameObject("/Page"), "/Parent": Ref(self.parent)}
-        for name, value in dict.items(src):
-            if name not in _PAGE_SKIP:
-                entries[name] = value
-        entries.update(clean_entries(src)[0])  # the page's /AA without JavaScript, Launch...
-        entries = {k: v for k, v in entries.items() if v is not None}
+        entries.update(page_entries(src)[0])  # the allow-list (what is left out is warned of)
         media = dict.get(src, "/MediaBox")
         if box(media) is None:
             media = entries["/MediaBox"] = list(LETTER)
@@ -97,7 +88,7 @@ class PageCopier:
         stamp = self.objects.allocate()
         entries["/Contents"] = Ref(stamp)
 
-        annots = self.links.annotations(reader, src, position, first_use)
+        annots = self.links.annotations(reader, src, position, first_use, page.keep_markup)
         if annots:
             entries["/Annots"] = annots
 
@@ -109,24 +100,24 @@ class PageCopier:
         streams = self._content_streams(reader, src, index)
         if not streams:
             return None
-        resources = dict.get(src, "/Resources")
+        content = page_content(reader, streams, index, full=False)
+        if content.problem:
+            note(reader, content.problem)
         entries: dict[str, Any] = {
             "/Type": NameObject("/XObject"),
             "/Subtype": NameObject("/Form"),
             "/BBox": media,
-            "/Resources": resources if isinstance(resolve(resources), dict) else {},
+            "/Resources": used_resources(dict.get(src, "/Resources"), content.names),
         }
         if len(streams) == 1 and isinstance(streams[0], EncodedStreamObject):
             stream = streams[0]  # copied as it is, still encoded
             entries.update((k, v) for k, v in dict.items(stream) if k in _STREAM_KEEP)
             form = Stream(entries, stream._data)
-            data = _flate_data(stream)
         else:
             decoded = (self._decoded(reader, s, index) for s in streams)
-            data = b"\n".join(d for d in decoded if d is not None)
-            form = flate(data)
+            form = flate(b"\n".join(d for d in decoded if d is not None))
             form.entries.update(entries)
-        damage = unterminated(data) if data is not None else None
+        damage = content.damage
         if damage:
             note(
                 reader,
@@ -157,14 +148,12 @@ class PageCopier:
 
     @staticmethod
     def _decoded(reader: PdfReader, stream: StreamObject, index: int) -> bytes | None:
-        """The decoded data of a content stream; None (noted) when it cannot be decoded."""
-        try:
-            if isinstance(stream, EncodedStreamObject):
-                return decode_stream_data(stream)
-            return stream.get_data()
-        except _DECODE_ERRORS as exc:
-            note(reader, f"page {index + 1}: a content stream cannot be decoded ({exc})")
-            return None
+        """The decoded data of a content stream (within the paper's limits); None (noted)
+        when it cannot be decoded."""
+        data, problem = decode(reader, stream, f"the content of page {index + 1}")
+        if problem:
+            note(reader, problem)
+        return data
 
     def _stamp_resources(self) -> Ref:
         """The shared resources of pages that draw nothing but a stamp (or the blank text)."""
@@ -196,22 +185,3 @@ class PageCopier:
         text = self.stamp_text(position)
         geometry = self.page_map.geometry[position]
         self.objects.emit(number, flate(stamp_content(text, geometry, page_xobject)))
-
-
-def _flate_data(stream: EncodedStreamObject) -> bytes | None:
-    """The decoded data of a stream that is plain Flate (or not encoded); else None.
-
-    Decoding is only worth it when it is cheap: it serves to report damaged content,
-    which the form XObject keeps away from the stamp anyway.
-    """
-    filters = resolve(dict.get(stream, "/Filter"))
-    if isinstance(filters, list) and len(filters) == 1:
-        filters = resolve(filters[0])
-    if filters is None:
-        return stream._data
-    if filters != "/FlateDecode" or dict.get(stream, "/DecodeParms") is not None:
-        return None
-    try:
-        return zlib.decompressobj().decompress(stream._data)
-    except zlib.error:
-        return None

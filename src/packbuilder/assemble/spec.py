@@ -11,10 +11,15 @@ from pypdf import PdfReader
 
 @dataclass
 class PackPage:
-    """One page of the output, in order: page ``index`` of ``reader``, or a blank page."""
+    """One page of the output, in order: page ``index`` of ``reader``, or a blank page.
+
+    ``keep_markup`` keeps the page's review comments and other markup annotations
+    (a paper or committee's ``markup: keep``, for an internal pack).
+    """
 
     reader: PdfReader | None
     index: int = 0
+    keep_markup: bool = False
 
 
 @dataclass

@@ -10,12 +10,14 @@ naming it.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from typing import Any
 
 from pypdf import PdfReader
 from pypdf.generic import NameObject
 
 from ..exceptions import DocumentError, describe_error
+from ..inputs.pdflimits import budget
 from ..inputs.pdfread import READ_ERRORS, REPAIR_ADVICE, REPAIR_HINT, collect_pypdf_warnings
 from .forms import merge_forms
 from .layers import merge_layers
@@ -116,8 +118,9 @@ class PackWriter:
         for position, page in enumerate(self.pages):
             self.current = page.reader
             try:
-                copier.copy(position, page)
-                self.objects.drain()
+                with budget(page.reader).working() if page.reader else nullcontext():
+                    copier.copy(position, page)  # counted against the paper's time limit
+                    self.objects.drain()
             except READ_ERRORS as exc:
                 if page.reader is None:
                     raise

@@ -2,7 +2,7 @@
 
 A build keeps converted PDFs in ``<cache>/pdf/`` (see :mod:`packbuilder.convert`)
 and rendered Word documents in ``<cache>/docx/`` (see
-:mod:`packbuilder.rendercache`), each named by the hash of its inputs. Clearing
+:mod:`packbuilder.render.cache`), each named by the hash of its inputs. Clearing
 removes only those two folders, never anything else a user may have put in
 the cache folder; the next build converts and renders everything again.
 

@@ -5,7 +5,7 @@ not the zip bytes, which carry timestamps), the LibreOffice installation and
 the export filter, so a cached PDF is served only for exactly the same
 input and converter. A rebuild with nothing changed starts LibreOffice zero
 times. A cached PDF is checked against the checksum stored with it and
-copied into the build's work folder (:func:`packbuilder.cachedir.read_entry`);
+copied into the build's work folder (:func:`packbuilder.convert.cachedir.read_entry`);
 a damaged one is discarded, said so, and the document converted again.
 """
 
@@ -70,7 +70,7 @@ def docx_content_hash(path: Path, data: bytes | None = None) -> str:
 class ConversionCache:
     """Converted PDFs on disk, keyed by input content and converter; ``root=None`` disables it.
 
-    Each entry carries the SHA-256 of its bytes (see :mod:`packbuilder.cachedir`).
+    Each entry carries the SHA-256 of its bytes (see :mod:`packbuilder.convert.cachedir`).
     """
 
     def __init__(self, root: Path | None):
@@ -106,7 +106,7 @@ class Converter:
     """Converts .docx files to PDF through LibreOffice, with a cache and parallel workers.
 
     With ``office`` (a kept-running LibreOffice, see
-    :class:`~packbuilder._exec.soffice.OfficeServer`), what the cache lacks is
+    :class:`~packbuilder.convert._exec.soffice.OfficeServer`), what the cache lacks is
     converted through it, one document at a time, instead of by one-shot
     ``soffice --convert-to`` runs; if it is unavailable or cannot start, the
     one-shot runs are used.

@@ -7,7 +7,7 @@ builds the same meeting again and again, mostly from the same files, so it
 keeps one :class:`BuildSession` across its rebuilds (``BuildOptions.session``)
 and every build through it reuses:
 
-- the open PDF (:class:`~packbuilder.pdfread.SourcePdf`) of every paper and
+- the open PDF (:class:`~packbuilder.inputs.pdfread.SourcePdf`) of every paper and
   converted document whose content is the same, with everything pypdf and
   :mod:`packbuilder.assemble` parsed from it;
 - the digest of each Word template's parts, the bulk of a render-cache key,
@@ -142,7 +142,7 @@ class SessionBuild:
         self._files: dict[Path, bytes] = {}  # templates read by this build
 
     def open_pdf(self, path: Path, *, what: str | None = None) -> SourcePdf:
-        """:func:`~packbuilder.pdfread.open_pdf`, reusing a reader of the same content."""
+        """:func:`~packbuilder.inputs.pdfread.open_pdf`, reusing a reader of the same content."""
         path = Path(path)
         try:
             data = path.read_bytes()

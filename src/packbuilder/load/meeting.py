@@ -17,6 +17,7 @@ import yaml
 
 from ..exceptions import DefinitionError
 from ..model.forwardplan import MAX_MONTHS
+from ..model.limits import MB, Limits
 from ..model.meeting import (
     REPORT_GROUP_FIELDS,
     AgendaItem,
@@ -25,6 +26,7 @@ from ..model.meeting import (
     DayCounting,
     Deadline,
     Document,
+    ExternalLinks,
     FileSource,
     ForwardPlanSource,
     ItemStatus,
@@ -36,9 +38,11 @@ from ..model.meeting import (
     ReportSource,
     Signatory,
     Templates,
+    TrackedChanges,
 )
 from ..paths import display_path
 from . import schema as s
+from .paperplaces import check_paper_places
 from .plan import PLAN_FILE_NAMES, YAML_SUFFIXES
 from .templates import TEMPLATE_NAMES, find_template
 
@@ -100,6 +104,40 @@ DEADLINE = s.Struct(
 )
 
 
+LIMITS = s.Struct(
+    "limits",
+    {
+        "stream_mb": s.Field(s.Int(minimum=1, maximum=100_000), default=100),
+        "picture_mb": s.Field(s.Int(minimum=1, maximum=100_000), default=500),
+        "paper_mb": s.Field(s.Int(minimum=1, maximum=1_000_000), default=500),
+        "paper_seconds": s.Field(s.Int(minimum=1, maximum=86_400), default=60),
+    },
+    _skip_if_missing(
+        lambda v, n, c, k: Limits(
+            v["stream_mb"] * MB, v["picture_mb"] * MB, v["paper_mb"] * MB, v["paper_seconds"]
+        )
+    ),
+)
+
+
+class Folder(s.Type):
+    """A folder that exists, relative to the YAML file's folder."""
+
+    expected = "a folder path"
+
+    def convert(self, node: yaml.Node, ctx: s.Context, key: str) -> Path:
+        text = str(self._scalar(node).value).strip()
+        if not text:
+            raise s.Invalid("the path is empty", "write the folder's path, or remove it")
+        path = s.resolve_written(ctx.base_dir, text)
+        if s.path_kind(path, text) != "folder":
+            raise s.Invalid(
+                f"'{text}' is not a folder (looked for {display_path(path)})",
+                "name a folder that exists; paths are relative to the YAML file",
+            )
+        return path
+
+
 def _build_committee(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key: str) -> Any:
     if s.has_missing(values):
         return s.MISSING
@@ -122,6 +160,9 @@ def _build_committee(values: dict[str, Any], node: yaml.Node, ctx: s.Context, ke
         deadline=values["deadline"] or Deadline(),
         language=values["language"],
         origin=_origin(node, ctx, key),
+        markup=values["markup"] == "keep",
+        limits=values["limits"] or Limits(),
+        paper_folders=tuple(values["paper_folders"] or ()),
     )
 
 
@@ -139,6 +180,16 @@ COMMITTEE = s.Struct(
         "padding": s.Field(s.Choice([p.value for p in Padding]), default="paper"),
         "deadline": s.Field(DEADLINE),
         "language": s.Field(s.LanguageTag(), default="en-GB"),
+        "markup": s.Field(
+            s.Choice(["remove", "keep"]),
+            default="remove",
+            help="keep: PDF papers keep their review comments and markup (an internal pack)",
+        ),
+        "limits": s.Field(LIMITS, help="how much work one paper may cost"),
+        "paper_folders": s.Field(
+            s.ListOf(Folder(), allow_single=True),
+            help="folders outside the meeting's folder that papers may come from",
+        ),
     },
     _build_committee,
 )
@@ -181,6 +232,9 @@ def _build_document(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key
             "use 'file:' for a PDF or Word paper, 'report:' for a cover report from the "
             "template, 'forward_plan:' for a forward-plan table made from the plan's entries",
         )
+    given = [k for k in _HANDLING if values.get(k) is not None]
+    if given and values.get("file") is None:
+        raise s.Invalid(f"'{given[0]}' only applies to a 'file' paper", f"remove '{given[0]}'")
     if values.get("forward_plan") is not None:
         if values["pages"] is not None:
             raise s.Invalid("'pages' only applies to a 'file' paper", "remove 'pages'")
@@ -195,7 +249,7 @@ def _build_document(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key
     elif values["file"] is not None:
         if values.get("template") is not None:
             raise s.Invalid("'template' only applies to a 'report' paper", "remove 'template'")
-        source = FileSource(values["file"], values["pages"])
+        source = _file_source(values)
         title = values["title"] or _default_title(values["file"])
     else:
         if values["pages"] is not None:
@@ -213,6 +267,33 @@ def _build_document(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key
 
 
 SOURCE_KEYS = ("file", "report", "forward_plan")
+_WORD_ONLY = ("tracked_changes", "external_links")
+_HANDLING = (*_WORD_ONLY, "markup")
+
+
+def _file_source(values: dict[str, Any]) -> FileSource:
+    """A ``file:`` paper's source, its handling keys checked against its kind of file."""
+    path: Path = values["file"]
+    if path.suffix.lower() == ".docx":
+        if values.get("markup") is not None:
+            raise s.Invalid(
+                "'markup' applies to PDF papers; this is a Word paper",
+                "remove it: LibreOffice does not put Word comments into the PDF",
+            )
+    else:
+        for key in _WORD_ONLY:
+            if values.get(key) is not None:
+                raise s.Invalid(
+                    f"'{key}' applies to Word papers (.docx); this is a PDF", f"remove '{key}'"
+                )
+    markup = values.get("markup")
+    return FileSource(
+        path,
+        values["pages"],
+        markup=None if markup is None else markup == "keep",
+        tracked_changes=TrackedChanges(values.get("tracked_changes") or "refuse"),
+        external_links=ExternalLinks(values.get("external_links") or "refuse"),
+    )
 
 
 def _plan_folder(folder: Path, text: str) -> s.Invalid | None:
@@ -256,6 +337,17 @@ _DOCUMENT_FIELDS = {
     "file": s.Field(s.FilePath(suffixes=PAPER_SUFFIXES, must_exist=False)),
     "pages": s.Field(s.Pages()),
     "forward_plan": s.Field(FORWARD_PLAN, help="a forward-plan table from the plan's entries"),
+    "markup": s.Field(
+        s.Choice(["remove", "keep"]), help="a PDF's review comments and markup (default remove)"
+    ),
+    "tracked_changes": s.Field(
+        s.Choice([t.value for t in TrackedChanges]),
+        help="accept: a Word paper's tracked changes are accepted and its comments removed",
+    ),
+    "external_links": s.Field(
+        s.Choice([e.value for e in ExternalLinks]),
+        help="remove: a Word paper's linked pictures, objects and fields are removed",
+    ),
 }
 
 APPENDIX = s.Struct(
@@ -418,6 +510,7 @@ def _build_meeting(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key:
     items = _number_items(values["items"], node, ctx)
     committee = values["committee"]
     items = tuple(_with_default_templates(i, committee, ctx.problems.items) for i in items)
+    check_paper_places(items, ctx.base_dir, committee.paper_folders, ctx.problems.items)
     return Meeting(
         path=ctx.file,
         committee=committee,

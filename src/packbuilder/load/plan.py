@@ -9,7 +9,7 @@
   it as entries with default settings;
 - a ``.csv`` file of entries, one row each, with default settings.
 
-YAML problems name the file, line and key (through :mod:`packbuilder.schema`);
+YAML problems name the file, line and key (through :mod:`packbuilder.load.schema`);
 CSV problems name the file, the spreadsheet row (the header is row 1) and the
 column. Every problem is reported at once as a
 :class:`~packbuilder.exceptions.DefinitionError`.

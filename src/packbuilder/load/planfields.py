@@ -2,7 +2,7 @@
 
 Dates, key-decision reasons, yes/no, lists and background documents are
 read the same way from a YAML value and from a CSV cell
-(:mod:`packbuilder.forwardplan.csvfile`).
+(:mod:`packbuilder.load.plancsv`).
 """
 
 from __future__ import annotations

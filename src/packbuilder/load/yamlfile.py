@@ -3,7 +3,7 @@
 The file is decoded (UTF-8, or UTF-16 with a byte order mark, as Notepad
 saves it), checked from the parser's events for alias expansion ("billion
 laughs") and nesting depth before anything is built from it, and composed
-into nodes that keep their lines (see :mod:`packbuilder.schema`). Syntax
+into nodes that keep their lines (see :mod:`packbuilder.load.schema`). Syntax
 errors become a :class:`~packbuilder.exceptions.DefinitionError` naming the
 file, line and column, with what to do (a tab in the indentation is named
 by its line).

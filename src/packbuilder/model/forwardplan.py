@@ -1,6 +1,6 @@
 """The forward plan's data: entries (one decision each) and the plan's settings.
 
-Plain frozen dataclasses produced by :mod:`packbuilder.forwardplan.load`. The
+Plain frozen dataclasses produced by :mod:`packbuilder.load.plan`. The
 fields follow what SI 2012/2089 reg 9 requires a notice of a key decision to
 state, plus what the Executive Forward Work Programme prints.
 """

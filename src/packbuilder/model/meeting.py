@@ -1,6 +1,6 @@
 """The data model: committees, meetings, agenda items, papers and documents.
 
-Plain frozen dataclasses, produced by :mod:`packbuilder.definition` from the
+Plain frozen dataclasses, produced by :mod:`packbuilder.load.meeting` from the
 YAML and consumed by every later stage. Each object that came from a YAML node
 keeps an :class:`Origin` so later stages can name the file, line and key in
 their messages. The concepts follow the OParl standard (Body, Organization,
@@ -15,6 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from .limits import DEFAULT_LIMITS, Limits
 from .pagesel import PageSelection
 
 AGENDA_KIND = "Agenda"
@@ -130,14 +131,39 @@ class Committee:
     deadline: Deadline = field(default_factory=Deadline)
     language: str = "en-GB"
     origin: Origin | None = None
+    markup: bool = False  # keep PDF papers' review comments and markup (an internal pack)
+    limits: Limits = DEFAULT_LIMITS  # how much work one paper may cost (pdflimits)
+    paper_folders: tuple[Path, ...] = ()  # folders outside the meeting's that papers may come from
+
+
+class TrackedChanges(StrEnum):
+    """What to do with a Word paper's tracked changes and comments."""
+
+    REFUSE = "refuse"
+    ACCEPT = "accept"
+
+
+class ExternalLinks(StrEnum):
+    """What to do with a Word paper's pictures, objects and fields that point outside it."""
+
+    REFUSE = "refuse"
+    REMOVE = "remove"
 
 
 @dataclass(frozen=True)
 class FileSource:
-    """A paper the clerk received: a .pdf or .docx file, optionally some pages of it."""
+    """A paper the clerk received: a .pdf or .docx file, optionally some pages of it.
+
+    ``markup`` keeps (True) or leaves out (False) a PDF paper's review comments and
+    markup; None: as the committee says. ``tracked_changes`` and ``external_links``
+    say what to do with a Word paper that has them (refuse it, by default).
+    """
 
     path: Path
     pages: PageSelection | None = None
+    markup: bool | None = None
+    tracked_changes: TrackedChanges = TrackedChanges.REFUSE
+    external_links: ExternalLinks = ExternalLinks.REFUSE
 
 
 REPORT_TEXT_FIELDS = (

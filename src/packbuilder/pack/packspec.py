@@ -37,7 +37,8 @@ def build_pack_spec(
             pages.append(PackPage(None))
         else:
             prepared = documents[slot.ref]
-            pages.append(PackPage(prepared.reader, prepared.indices[slot.index]))
+            page = PackPage(prepared.reader, prepared.indices[slot.index], prepared.keep_markup)
+            pages.append(page)
 
     bookmarks = [Bookmark(kind, 0)]
     links: dict[str, int] = {}

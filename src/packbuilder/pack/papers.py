@@ -3,9 +3,9 @@
 Cover reports are rendered from their template, Word papers and rendered
 reports are converted in one batch, then every PDF is opened once; the
 readers are kept for the assembly stage so no paper is read twice. In a
-build through a :class:`~packbuilder.session.BuildSession` (``packbuilder
+build through a :class:`~packbuilder.inputs.session.BuildSession` (``packbuilder
 watch``), a PDF whose content an earlier build of the session opened gets
-that build's reader back (:func:`~packbuilder.session.open_source_pdf`).
+that build's reader back (:func:`~packbuilder.inputs.session.open_source_pdf`).
 """
 
 from __future__ import annotations
@@ -15,23 +15,42 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PdfReader
+from pypdf.errors import LimitReachedError
 
 from .. import render
-from ..assemble.actions import left_out
+from ..assemble.allowlist import MARKUP
+from ..assemble.leftout import covered_text, left_out, unapplied_redactions
+from ..assemble.scrub import found_in
+from ..assemble.sources import note
+from ..assemble.streamcheck import check_streams
 from ..convert.converter import Converter
-from ..exceptions import DefinitionError, InputError, PackbuilderError, SeveralErrors, location
+from ..exceptions import (
+    DefinitionError,
+    DocumentError,
+    InputError,
+    PackbuilderError,
+    SeveralErrors,
+    location,
+)
 from ..forwardplan.select import edition_date
 from ..inputs.docxcheck import check_docx
+from ..inputs.docxsafety import check_word_paper, clean_docx
+from ..inputs.pdflimits import REEXPORT, LimitError, set_limits
+from ..inputs.pdfread import READ_ERRORS, REPAIR_HINT, collect_pypdf_warnings
 from ..inputs.session import open_source_pdf
 from ..load.plan import load_plan
 from ..model.forwardplan import Plan
+from ..model.limits import Limits
 from ..model.meeting import (
     AgendaItem,
+    Committee,
     Document,
+    ExternalLinks,
     FileSource,
     ForwardPlanSource,
     Meeting,
     ReportSource,
+    TrackedChanges,
 )
 from ..model.pagesel import PageSelectionError
 from ..paths import display_path
@@ -51,6 +70,7 @@ class PreparedDocument:
     indices: list[int]
     word: Path | None = None  # the .docx converted to ``pdf``, if it was one
     plan: Plan | None = None  # the forward plan a forward-plan table was made from
+    keep_markup: bool = False  # the paper's review comments and markup go into the pack
 
     @property
     def page_count(self) -> int:
@@ -117,12 +137,16 @@ def check_papers(meeting: Meeting) -> dict[DocumentKey, PreparedDocument]:
         try:
             if source.path.suffix.lower() == ".docx":
                 check_docx(source.path, where=shown)
+                check_word_paper(source.path, source, shown)
                 continue
             if source.path not in readers:
                 readers[source.path] = _open_paper(source.path, shown)
             reader = readers[source.path]
+            indices = _select(document, reader)
+            keep = keeps_markup(meeting.committee, source)
+            check_paper(reader, indices, meeting.committee.limits, shown, keep_markup=keep)
             prepared[key] = PreparedDocument(
-                document, source.path, reader, _select(document, reader)
+                document, source.path, reader, indices, keep_markup=keep
             )
         except PackbuilderError as exc:
             problems.setdefault(str(exc), exc)
@@ -131,6 +155,64 @@ def check_papers(meeting: Meeting) -> dict[DocumentKey, PreparedDocument]:
     if problems:
         raise SeveralErrors(list(problems.values()), what="papers cannot be used")
     return prepared
+
+
+def settled_word_paper(source: FileSource, folder: Path) -> Path:
+    """The Word paper to convert: the file itself, or, when the paper says to accept its
+    tracked changes or remove its outside references and it has some, a copy in ``folder``
+    with them settled (:mod:`.docxsafety`)."""
+    found = check_word_paper(source.path, source, display_path(source.path))
+    accept = found.unsettled and source.tracked_changes is TrackedChanges.ACCEPT
+    remove = bool(found.external) and source.external_links is ExternalLinks.REMOVE
+    if not (accept or remove):
+        return source.path
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / f"{len(list(folder.iterdir())) + 1}-{source.path.name}"
+    return clean_docx(source.path, out, accept=accept, remove_links=remove)
+
+
+def keeps_markup(committee: Committee, source: FileSource) -> bool:
+    """Whether a paper keeps its review comments and markup: as it says, else its committee."""
+    return committee.markup if source.markup is None else source.markup
+
+
+def check_paper(
+    reader: PdfReader, indices: list[int], limits: Limits, shown: str, *, keep_markup: bool
+) -> None:
+    """Refuse a paper whose chosen pages cost more than its ``limits`` (a decompression
+    bomb) or hold a redaction marked but not applied; ``shown`` names it."""
+    set_limits(reader, limits)
+    try:
+        with collect_pypdf_warnings() as repairs:
+            check_streams(reader, indices, keep_markup=keep_markup)
+            redacted = unapplied_redactions(reader, indices)
+        for message in repairs:  # as when pages are copied: a repair to report
+            note(reader, message)
+    except DocumentError as exc:
+        exc.where = shown
+        raise
+    except LimitReachedError:  # pypdf's own bound, on an object stream say
+        raise LimitError(
+            "holds a stream that would take more than pypdf's limit once decompressed; it may "
+            "be a 'decompression bomb', made to exhaust the computers that open it",
+            where=shown,
+            hint=REEXPORT,
+        ) from None
+    except READ_ERRORS as exc:
+        raise DocumentError(
+            f"is damaged and cannot be read ({exc})", where=shown, hint=REPAIR_HINT
+        ) from None
+    if redacted:
+        pages = ", ".join(str(i + 1) for i in redacted)
+        raise DocumentError(
+            f"has a redaction marked but not applied on page{'s' if len(redacted) > 1 else ''} "
+            f"{pages}: what it should hide is still in the file, for anyone who opens the pack "
+            "to read",
+            where=shown,
+            hint="apply the redactions in the program that marked them (in Acrobat: Redact, "
+            "then Apply), save, and check that the text has gone (search for it, or copy it "
+            "out); or ask the author for the redacted PDF",
+        )
 
 
 def _open_paper(path: Path, shown: str) -> PdfReader:
@@ -187,7 +269,7 @@ def prepare_documents(
             )
             word_files[key] = out
         elif isinstance(source, FileSource) and source.path.suffix.lower() == ".docx":
-            word_files[key] = source.path
+            word_files[key] = settled_word_paper(source, workdir / "settled" / f"{key[0] + 1:03d}")
         elif isinstance(source, FileSource):
             continue  # opened by check_papers
         else:  # pragma: no cover - every source type is handled above
@@ -202,6 +284,13 @@ def prepare_documents(
             if pdf not in readers:
                 readers[pdf] = open_source_pdf(pdf, what=_display_name(document))
             reader = readers[pdf]
+            check_paper(
+                reader,
+                list(range(len(reader.pages))),
+                meeting.committee.limits,
+                _display_name(document),
+                keep_markup=False,
+            )
             source = document.source
             prepared[key] = PreparedDocument(
                 document,
@@ -240,8 +329,9 @@ _XREF_NOTES = (*_XREF_MARKS, "object streams", " found", "trailer")
 
 
 def paper_warnings(documents: dict[DocumentKey, PreparedDocument]) -> list[PaperWarning]:
-    """What pypdf had to repair in the papers (while opening or copying them), one per file,
-    and what the pack leaves out of them (unsafe actions, attachments), one per file."""
+    """What pypdf had to repair in the papers (while opening or copying them), one per file;
+    what the pack leaves out of them (actions, annotations, attachments...), one per file;
+    and the pages where text is covered up (a black-box redaction), one per file."""
     warnings: list[PaperWarning] = []
     used: dict[int, tuple[PreparedDocument, set[int]]] = {}
     for prepared in documents.values():
@@ -251,12 +341,12 @@ def paper_warnings(documents: dict[DocumentKey, PreparedDocument]) -> list[Paper
         source = prepared.document.source
         path = source.path if isinstance(source, FileSource) else None
         name = display_path(path) if path else _display_name(prepared.document)
-        repaired = _repair_warning(prepared.reader, path, name)
-        if repaired is not None:
-            warnings.append(repaired)
-        removed = _left_out_warning(prepared.reader, indices, path, name)
-        if removed is not None:
-            warnings.append(removed)
+        found = [
+            _repair_warning(prepared.reader, path, name),
+            _left_out_warning(prepared.reader, indices, path, name, prepared.keep_markup),
+            _covered_warning(prepared.reader, indices, path, name),
+        ]
+        warnings.extend(w for w in found if w is not None)
     return warnings
 
 
@@ -280,10 +370,12 @@ def _repair_warning(reader: PdfReader, path: Path | None, name: str) -> PaperWar
 
 
 def _left_out_warning(
-    reader: PdfReader, indices: set[int], path: Path | None, name: str
+    reader: PdfReader, indices: set[int], path: Path | None, name: str, keep_markup: bool
 ) -> PaperWarning | None:
-    """What the pack leaves out of a paper's pages (unsafe actions, attachments), or None."""
-    found = left_out(reader, indices)
+    """What the pack leaves out of a paper (actions, annotations, attachments...), or None:
+    each kind named once, with its details and pages."""
+    found = left_out(reader, indices, keep_markup=keep_markup)
+    found += [(kind, "", None) for kind in sorted(found_in(reader))]  # met while copying
     if not found:
         return None
     kinds: dict[str, tuple[set[str], set[int]]] = {}
@@ -304,8 +396,33 @@ def _left_out_warning(
         f"left out of the pack: {'; '.join(parts)}; check those pages in the pack, and "
         "publish separately anything readers need"
     )
-    details = tuple(f"{k}: {d}" if d else k for k, d, _i in found)
+    if MARKUP in kinds:
+        message += (
+            "; to keep review comments and markup (in an internal pack), give the paper "
+            "'markup: keep'"
+        )
+    details = tuple(dict.fromkeys(f"{k}: {d}" if d else k for k, d, _i in found))
     return PaperWarning(path, name, message, details)
+
+
+def _covered_warning(
+    reader: PdfReader, indices: set[int], path: Path | None, name: str
+) -> PaperWarning | None:
+    """The pages where text is drawn and then covered by a filled box, or None."""
+    try:
+        pages = [n + 1 for n in covered_text(reader, indices)]
+    except READ_ERRORS:
+        return None
+    if not pages:
+        return None
+    numbers = ", ".join(str(n) for n in pages)
+    message = (
+        f"text on page{'s' if len(pages) > 1 else ''} {numbers} is covered by a filled box (a "
+        "'black-box' redaction?): the text is still in the PDF, and anyone can select, copy "
+        "or extract it from the pack; remove the text from the original and export it again, "
+        "or redact it with a tool that deletes it (in Acrobat: Redact, then Apply)"
+    )
+    return PaperWarning(path, name, message, tuple(f"covered text: page {n}" for n in pages))
 
 
 def _display_name(document: Document) -> str:

@@ -5,10 +5,18 @@ meeting a clerk's manual run) would otherwise race to replace the same
 output folder. :func:`build_lock` takes an exclusive ``flock`` on
 ``.<folder>.lock`` next to the output folder for the whole build; a second
 build waits for it up to ``wait`` seconds, then fails with
-:class:`~packbuilder.exceptions.BuildLockedError` naming the build that holds
-it (process id, host, start time). The operating system releases the lock
-when the holder exits, however it exits, so a crashed build never leaves a
-stale lock; the file itself stays and only says who held it last.
+:class:`~packbuilder.exceptions.BuildLockedError` saying when the build that
+holds it started.
+
+What the lock file holds, and why no more: the lock is the ``flock`` itself,
+which the operating system releases when the holder exits, however it exits
+(a crash, ``kill -9``, a power cut), so there is never a stale lock to detect
+and nothing in the file is needed for that: no process id to probe, no host
+name, no program path. The file records only when the holding build started
+(``{"started": "2022-05-03T10:15:02+01:00"}``), for the waiting clerk's message.
+The lock file may sit in a folder that is published (``build/`` on a web
+server), so it carries nothing about the machine or the user. To find the
+process that holds it: ``fuser -v build/.osb-2022-05-11.lock``.
 """
 
 from __future__ import annotations
@@ -19,8 +27,6 @@ import errno
 import fcntl
 import json
 import os
-import socket
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -88,8 +94,9 @@ def _acquire(
             raise BuildLockedError(
                 f"another build is writing {output_dir}{holder}{waited}",
                 hint="wait for that build to finish, then build again (or give --wait SECONDS "
-                "to wait longer); if it is stuck, stop that process. The lock is released "
-                "as soon as it ends, and its outputs are never half-written",
+                f"to wait longer); if it is stuck, stop it (fuser -v {path} names its "
+                "process). The lock is released as soon as it ends, and its outputs are "
+                "never half-written",
             )
         if not told and progress is not None:
             progress(f"Waiting for another build of {output_dir}{describe_holder(path)}")
@@ -98,34 +105,22 @@ def _acquire(
 
 
 def _write_holder(fd: int) -> None:
-    """Record who holds the lock, for the message another build shows."""
-    info = {
-        "pid": os.getpid(),
-        "host": socket.gethostname(),
-        "started": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "command": " ".join(sys.argv[:4])[:200],
-    }
+    """Record when the holding build started, for the message another build shows (and
+    nothing else: see the module's description)."""
+    info = {"started": dt.datetime.now().astimezone().isoformat(timespec="seconds")}
     with contextlib.suppress(OSError):
         os.ftruncate(fd, 0)
         os.pwrite(fd, (json.dumps(info) + "\n").encode(), 0)
 
 
 def describe_holder(path: Path) -> str:
-    """`` (process 1234 on host, started 2022-05-03 10:15:02)``, or empty when unknown."""
+    """`` (started 2022-05-03 10:15:02)``, or empty when unknown."""
     try:
-        info = json.loads(path.read_text(encoding="utf-8"))
-        pid = int(info["pid"])
+        started = json.loads(path.read_text(encoding="utf-8"))["started"]
+        moment = dt.datetime.fromisoformat(started)
     except (OSError, ValueError, KeyError, TypeError):
         return ""
-    parts = [f"process {pid}"]
-    if info.get("host"):
-        parts[0] += f" on {info['host']}"
-    started = info.get("started")
-    if isinstance(started, str):
-        with contextlib.suppress(ValueError):
-            started = dt.datetime.fromisoformat(started).strftime("%Y-%m-%d %H:%M:%S")
-        parts.append(f"started {started}")
-    return f" ({', '.join(parts)})"
+    return f" (started {moment.strftime('%Y-%m-%d %H:%M:%S')})"
 
 
 def _cannot_lock(exc: OSError, path: Path) -> OutputError:

@@ -23,8 +23,9 @@ from ..model.meeting import FileSource, ForwardPlanSource, Meeting, ReportSource
 from ..pack.frontsheet import FrontSheet
 from ..pack.layout import PageRange
 from ..pack.papers import DocumentKey, PreparedDocument, plans_read
-from ..paths import relative
+from ..paths import recorded_path, recorded_paths
 from .outputs import MANIFEST
+from .ownership import PACK_FORMAT
 
 if TYPE_CHECKING:
     from ..model.forwardplan import Plan
@@ -54,7 +55,7 @@ def input_files(meeting: Meeting, plans: Mapping[Path, Plan]) -> list[Path]:
 
     ``plans`` holds the forward plans the meeting's tables are made from, by
     path as written (:func:`~packbuilder.pack.papers.load_plans`, or what a
-    build read: :func:`~packbuilder.documents.plans_read`); each one's files
+    build read: :func:`~packbuilder.pack.papers.plans_read`); each one's files
     were read.
     """
     files = [meeting.path]
@@ -105,7 +106,7 @@ def build_manifest(
                     "selected": [n + 1 for n in prepared.indices],
                 }
                 if isinstance(source, FileSource):
-                    entry["file"] = relative(source.path, base)
+                    entry["file"] = recorded_path(source.path, base)
                     entry["sha256"] = file_sha256(source.path)
                 else:
                     # A rendered document's PDF carries LibreOffice's timestamps; the
@@ -137,6 +138,7 @@ def build_manifest(
             }
         )
     return {
+        "format": PACK_FORMAT,  # what makes the folder packbuilder's (.ownership)
         "manifest_version": MANIFEST_VERSION,
         "packbuilder": __version__,
         "kind": kind,
@@ -156,8 +158,10 @@ def build_manifest(
         "blank_pages": list(layout.blank_pages),
         "items": items,
         "inputs": {
-            relative(path, base): file_sha256(path)
-            for path in input_files(meeting, plans_read(documents))
+            name: file_sha256(path)
+            for path, name in recorded_paths(
+                input_files(meeting, plans_read(documents)), base
+            ).items()
         },
         "outputs": {name: sha256_file(path) for name, path in sorted(outputs.items())},
     }
@@ -236,8 +240,8 @@ _DOCUMENT = {"title": _TEXT_OR_NULL, "selected": _LIST_OR_NULL}
 def manifest_problems(manifest: Any) -> list[str]:
     """What makes ``manifest`` (parsed JSON) other than a build's manifest; empty if nothing.
 
-    Checks the keys and types of what :mod:`packbuilder.changes` and
-    :mod:`packbuilder.status` read: ``items`` is required, each item needs its
+    Checks the keys and types of what :mod:`packbuilder.late.changes` and
+    :mod:`packbuilder.late.status` read: ``items`` is required, each item needs its
     ``number`` and ``title`` (text), each paper its ``title``; the other keys
     may be left out, but must have the right type when given.
     """

@@ -9,9 +9,14 @@ between the two renames, the next run puts the previous folder back first.
 
 The names beside the output folder (its lock, staging and set-aside
 folders) are derived from its absolute path, so ``-o .`` and ``-o ..`` work.
-The current folder itself cannot be swapped (the shell standing in it would be
-left in a deleted folder, showing nothing), so it is published into entry by
-entry instead (:func:`_replace_contents`).
+
+Only packbuilder's own folders and files are ever replaced (:mod:`.ownership`):
+a folder is packbuilder's only if its marker (``manifest.json``,
+``forward-plan.json``) says so, and the files it replaces are those the marker
+lists. A folder holding anything else too (a clerk's notes saved beside the
+pack), or the current folder (which cannot be swapped: the shell standing in
+it would be left in a deleted folder), is published into file by file, and
+nothing but packbuilder's files is moved or deleted.
 """
 
 from __future__ import annotations
@@ -32,10 +37,11 @@ from typing import Any
 from ..datefmt import date_or_text, day_month_year, weekday_date
 from ..exceptions import BuildInterrupted, InputError, OutputError, PackbuilderError
 from ..model.meeting import SUPPLEMENT_KIND
+from . import ownership
 from .lock import DEFAULT_WAIT, build_lock
 
-MANIFEST = "manifest.json"
-FORWARD_PLAN_SUMMARY = "forward-plan.json"  # a forward plan edition's summary
+MANIFEST = ownership.MANIFEST
+FORWARD_PLAN_SUMMARY = ownership.FORWARD_PLAN_SUMMARY  # a forward plan edition's summary
 
 
 def _describe_os_error(exc: OSError, path: Path) -> OutputError:
@@ -91,14 +97,19 @@ def recover(output_dir: Path) -> None:
     """Put back a previous output folder left aside by a build that died mid-swap.
 
     Also removes staging folders left by builds that were killed. Call it only
-    while holding the output folder's lock (:mod:`packbuilder.lock`): then no
+    while holding the output folder's lock (:mod:`packbuilder.publish.lock`): then no
     other build of the folder is running and every staging folder is stale.
     """
     for stale in output_dir.parent.glob(f".{output_dir.name}.staging-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+        shutil.rmtree(stale, ignore_errors=True)  # made and filled by packbuilder alone
     if output_dir.exists():
         for leftover in output_dir.parent.glob(f".{output_dir.name}.old-*"):
-            shutil.rmtree(leftover, ignore_errors=True)
+            owned = (
+                ownership.owned_files(leftover, MANIFEST)
+                or ownership.owned_files(leftover, FORWARD_PLAN_SUMMARY)
+                or set()
+            )
+            ownership.clear_aside(leftover, owned, output_dir)
         return
     olds = sorted(output_dir.parent.glob(f".{output_dir.name}.old-*"))
     if olds:
@@ -120,7 +131,15 @@ def check_output_dir(output_dir: Path, marker: str = MANIFEST, kind: str | None 
         raise OutputError(
             f"{output_dir} exists and is not a folder", hint="choose another --output folder"
         )
-    if output_dir.is_dir() and any(output_dir.iterdir()) and not (output_dir / marker).exists():
+    if output_dir.is_dir() and (output_dir / marker).exists():
+        if ownership.owned_files(output_dir, marker) is None:
+            raise OutputError(
+                f"{output_dir} holds a {marker} that packbuilder did not write (another "
+                "program's), so the folder is not packbuilder's",
+                hint="choose another folder with --output: packbuilder builds only into an "
+                "empty folder or one it built before",
+            )
+    elif output_dir.is_dir() and any(output_dir.iterdir()):
         holds = _other_output(output_dir, marker)
         if holds is not None:
             raise OutputError(
@@ -153,10 +172,11 @@ def _building(marker: str, kind: str | None) -> str:
 def _other_output(output_dir: Path, marker: str) -> str | None:
     """What another kind of packbuilder output in ``output_dir`` is, for a message; None if
     the folder holds none (``an agenda pack (Overview and Scrutiny Board, 11 May 2022)``)."""
-    if marker != MANIFEST and (output_dir / MANIFEST).is_file():
+    if marker != MANIFEST and ownership.owned_files(output_dir, MANIFEST) is not None:
         return _describe_pack(_read_json(output_dir / MANIFEST))
-    if marker != FORWARD_PLAN_SUMMARY and (output_dir / FORWARD_PLAN_SUMMARY).is_file():
-        return _describe_edition(_read_json(output_dir / FORWARD_PLAN_SUMMARY))
+    summary = FORWARD_PLAN_SUMMARY
+    if marker != summary and ownership.owned_files(output_dir, summary) is not None:
+        return _describe_edition(_read_json(output_dir / summary))
     return None
 
 
@@ -194,9 +214,10 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 
 def _manifest_kind(path: Path) -> str | None:
-    """The ``kind`` a manifest records (``Agenda``, ``Supplementary Agenda``), if readable."""
-    kind = _read_json(path).get("kind")
-    return kind if isinstance(kind, str) else None
+    """The ``kind`` a packbuilder manifest records (``Agenda``, ``Supplementary Agenda``)."""
+    data = _read_json(path)
+    kind = data.get("kind")
+    return kind if isinstance(kind, str) and ownership.is_pack_manifest(data) else None
 
 
 @contextlib.contextmanager
@@ -260,18 +281,24 @@ def publish(
     it cannot leave the previous folder renamed aside and the new one not yet
     in place; it is then reported as :class:`BuildInterrupted`, saying that the
     new outputs were published. ``shown`` names the output folder in messages;
-    ``marker`` is the file that marks it as packbuilder's (see
-    :func:`_replace_contents`, for the current folder).
+    ``marker`` is the file that marks it as packbuilder's and lists the files it
+    wrote: only those are replaced or removed (:mod:`.ownership`).
     """
     folder, shown = absolute(output_dir), shown or output_dir
     _make_readable(staging)
     _sync(staging)
+    owned = (ownership.owned_files(folder, marker) or set()) if folder.is_dir() else set()
     with _interrupts_held() as received:
-        if _holds_current_folder(folder):
-            _replace_contents(staging, folder, shown, marker)
+        if _holds_current_folder(folder) or (
+            folder.is_dir() and not ownership.only_owned(folder, owned)
+        ):
+            try:  # the current folder, or one holding files that are not packbuilder's
+                ownership.replace_files(staging, folder, owned, marker)
+            except OSError as exc:
+                raise _describe_os_error(exc, shown) from exc
             _sync_folder(folder)
         else:
-            _swap(staging, folder, shown)
+            _swap(staging, folder, shown, owned)
         _sync_folder(folder.parent)
     if received:
         raise BuildInterrupted(
@@ -338,7 +365,7 @@ def _interrupts_held() -> Iterator[list[int]]:
             signal.signal(signum, handler)
 
 
-def _swap(staging: Path, output_dir: Path, shown: Path) -> None:
+def _swap(staging: Path, output_dir: Path, shown: Path, owned: set[str]) -> None:
     old = None
     try:
         if output_dir.exists():
@@ -350,8 +377,8 @@ def _swap(staging: Path, output_dir: Path, shown: Path) -> None:
             with contextlib.suppress(OSError):
                 os.rename(old, output_dir)
         raise _describe_os_error(exc, shown) from exc
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    if old is not None:  # its files are packbuilder's; anything put there since goes back
+        ownership.clear_aside(old, owned, output_dir)
 
 
 def _holds_current_folder(folder: Path) -> bool:
@@ -361,62 +388,6 @@ def _holds_current_folder(folder: Path) -> bool:
     except OSError:
         return False
     return folder == current or folder in current.parents
-
-
-def _replace_contents(staging: Path, folder: Path, shown: Path, marker: str) -> None:
-    """Publish ``staging`` into the current folder ``folder``, entry by entry.
-
-    The ``marker`` goes first, replacing the old one in one step (a hard link
-    keeps the old one for undoing), so the folder is recognisably
-    packbuilder's throughout. Then each old entry is set aside and the new one
-    renamed into its place; old entries the new outputs lack are set aside
-    too; then all that was set aside is deleted. A rename that fails undoes
-    those done, in reverse, so the previous outputs are left as they were.
-    Unlike the swap, a build killed outright during these renames can leave
-    some entries old and some new (each one complete); the next build
-    replaces them all.
-    """
-    undo: list[tuple[Path, Path]] = []  # renames that undo what was done, in order done
-
-    def move(source: Path, target: Path) -> None:
-        os.rename(source, target)
-        undo.append((target, source))
-
-    aside = None
-    try:
-        aside = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old-", dir=folder.parent))
-        new = sorted(os.listdir(staging), key=lambda name: (name != marker, name))
-        for name in new:
-            if name == marker and _link_aside(folder / name, aside / name):
-                os.replace(staging / name, folder / name)
-                undo.append((aside / name, folder / name))
-                continue
-            if os.path.lexists(folder / name):
-                move(folder / name, aside / name)
-            move(staging / name, folder / name)
-        for name in sorted(set(os.listdir(folder)) - set(new)):
-            move(folder / name, aside / name)
-    except OSError as exc:
-        for source, target in reversed(undo):
-            with contextlib.suppress(OSError):
-                os.rename(source, target)
-        if aside is not None:
-            with contextlib.suppress(OSError):
-                os.rmdir(aside)  # only if everything set aside went back
-        raise _describe_os_error(exc, shown) from exc
-    shutil.rmtree(aside, ignore_errors=True)
-
-
-def _link_aside(path: Path, aside: Path) -> bool:
-    """Give the file ``path`` a second name ``aside``; False if it is not a plain file or
-    the file system cannot (then it is set aside by renaming)."""
-    if path.is_symlink() or not path.is_file():
-        return False
-    try:
-        os.link(path, aside)
-    except OSError:
-        return False
-    return True
 
 
 def staging_error(exc: OSError | OutputError, staging: Path, output_dir: Path) -> PackbuilderError:

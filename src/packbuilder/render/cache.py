@@ -14,7 +14,7 @@ render's key is the hash of:
   versions of docxtpl, python-docx, Jinja2 and lxml.
 
 The parts are hashed on their own first (:func:`template_digest`), so a
-build session (:mod:`packbuilder.session`) can keep that digest for a
+build session (:mod:`packbuilder.inputs.session`) can keep that digest for a
 template file it has read with the same SHA-256 and compute the key without
 opening the template again (:func:`key_for`).
 
@@ -22,7 +22,7 @@ So a cached document is served only for exactly the same input and code;
 anything else is rendered again. The cache is on while a build runs
 (:func:`using`), in the ``docx/`` folder of the build's cache folder beside
 the converted PDFs in ``pdf/``. Each entry carries the SHA-256 of its bytes
-and is checked when it is read (:func:`packbuilder.cachedir.read_entry`): a
+and is checked when it is read (:func:`packbuilder.convert.cachedir.read_entry`): a
 damaged entry is discarded, said so, and the template filled again.
 """
 

@@ -1,9 +1,9 @@
 """Filling a Word template: open it, render it with the Jinja environment, save it.
 
-A render goes through the active render cache (:mod:`packbuilder.rendercache`)
+A render goes through the active render cache (:mod:`packbuilder.render.cache`)
 when a build has one: a template filled with the same context before is
 copied from the cache instead of being rendered again. In a build through a
-session (:mod:`packbuilder.session`), a template is opened from the bytes the
+session (:mod:`packbuilder.inputs.session`), a template is opened from the bytes the
 session read and hashed, and a template used as it is in its file (not the
 agenda with links) whose parts' digest an earlier build noted is not opened
 at all when its render is in the cache.

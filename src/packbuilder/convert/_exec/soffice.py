@@ -66,11 +66,36 @@ def converter_identity(program: str) -> str:
         stamp = f"{real}:{stat.st_size}:{int(stat.st_mtime)}"
     except OSError:
         stamp = str(real)
-    return hashlib.sha256(f"{stamp}|{PDF_FILTER}".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{stamp}|{PDF_FILTER}|{SEALED_PROFILE}".encode()).hexdigest()[:16]
+
+
+SEALED_PROFILE = """\
+<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting">\
+<prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting">\
+<prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
+</oor:items>
+"""
+"""The settings of every profile packbuilder gives LibreOffice: it loads nothing a document
+links to (a picture linked to ``http://...`` or ``file:///...`` is left blank, not fetched)
+and runs no macro."""
+
+
+def seal_profile(profile: Path) -> None:
+    """Write :data:`SEALED_PROFILE` into a new LibreOffice profile folder."""
+    user = profile / "user"
+    user.mkdir(parents=True, exist_ok=True)
+    (user / "registrymodifications.xcu").write_text(SEALED_PROFILE, encoding="utf-8")
 
 
 def office_command(program: str, profile: Path) -> list[str]:
-    """``soffice`` with a throw-away profile, no window, no dialogs, no recovery."""
+    """``soffice`` with a throw-away profile (sealed: see :func:`seal_profile`), no window,
+    no dialogs, no recovery."""
+    seal_profile(profile)
     return [
         program,
         f"-env:UserInstallation={profile.as_uri()}",

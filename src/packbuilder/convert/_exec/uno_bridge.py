@@ -1,6 +1,6 @@
 """The bridge to a running LibreOffice: run under a Python that has ``uno``, never imported.
 
-:class:`packbuilder._exec.soffice.OfficeServer` starts LibreOffice listening on a
+:class:`packbuilder.convert._exec.soffice.OfficeServer` starts LibreOffice listening on a
 pipe (``--accept=pipe,name=NAME;urp;``) and runs this script under the system
 Python (Debian's ``python3-uno``), because packbuilder's own Python usually
 cannot import ``uno``. It speaks JSON lines::
