@@ -24,6 +24,7 @@ from ..forwardplan.select import edition_date
 from ..inputs.docxcheck import check_docx
 from ..inputs.session import open_source_pdf
 from ..load.plan import load_plan
+from ..load.yamlfile import join_key
 from ..model.forwardplan import Plan
 from ..model.meeting import (
     AgendaItem,
@@ -329,7 +330,9 @@ def _select(document: Document, reader: PdfReader) -> list[int]:
         raise InputError(
             f"pages '{source.pages}' of {source.path.name}: {exc}",
             where=location(
-                display_path(origin.file), source.pages.line or origin.line, f"{origin.key}.pages"
+                display_path(origin.file),
+                source.pages.line or origin.line,
+                join_key(origin.key or "", "pages"),
             ),
             hint=f"choose pages between 1 and {count}, or remove 'pages' to include them all",
         ) from None
