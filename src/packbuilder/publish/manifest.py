@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,13 +34,26 @@ MANIFEST_VERSION = 1
 
 
 def slugify(text: str, limit: int = 48) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """``text`` as a file name part: letters without accents (Siân -> sian, ŵ -> w), digits,
+    hyphens; at most ``limit`` characters."""
+    plain = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
     return slug[:limit].rstrip("-") or "item"
 
 
 def item_pdf_name(number: str, title: str) -> str:
-    """``items/item-04-executive-forward-work-programme.pdf``."""
-    padded = number.zfill(2) if number.isdigit() else slugify(number, 8)
+    """``items/item-04-executive-forward-work-programme.pdf``.
+
+    The number's whole part is written with two digits and what follows it is kept
+    (``item-03.1-...``, ``item-05a-...``), so the files sort in agenda order.
+    """
+    lead = re.match(r"[0-9]+", number)
+    if lead is None:
+        padded = slugify(number, 8)
+    else:
+        rest = re.sub(r"[^a-z0-9.]+", "", number[lead.end() :].lower())
+        padded = lead.group().zfill(2) + rest
     return f"items/item-{padded}-{slugify(title)}.pdf"
 
 
