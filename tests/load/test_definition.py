@@ -194,3 +194,18 @@ def test_appendices_written_as_a_mapping_are_reported(tmp_path):
     )
     (problem,) = problems_of(path)
     assert "(item 2, paper 1, appendices): expected a list" in problem
+
+
+def test_a_misspelt_paper_suggests_the_nearest_file(tmp_path):
+    path = write_definition(tmp_path, MEETING.replace("file: paper.pdf", "file: papr.pdf"))
+    (problem,) = problems_of(path)
+    assert "file not found:" in problem and "papr.pdf" in problem
+    assert "did you mean 'paper.pdf'?" in problem
+
+
+def test_a_misspelt_template_suggests_the_nearest_file(tmp_path):
+    committee = DEFINITION_COMMITTEE + "templates: {agenda: templates/agneda.docx}\n"
+    path = write_definition(tmp_path, committee=committee)
+    (problem,) = problems_of(path)
+    assert "file not found: templates/agneda.docx" in problem
+    assert "did you mean 'templates/agenda.docx'?" in problem

@@ -37,7 +37,7 @@ from ..model.meeting import (
     Signatory,
     Templates,
 )
-from ..paths import display_path
+from ..paths import display_path, relative
 from . import schema as s
 from .plan import PLAN_FILE_NAMES, YAML_SUFFIXES
 from .templates import TEMPLATE_NAMES, find_template
@@ -351,11 +351,16 @@ def _check_files_exist(papers: list[Paper], ctx: s.Context) -> None:
         for document in paper.documents:
             source = document.source
             if isinstance(source, FileSource) and not source.path.is_file():
+                shown = display_path(source.path)
+                guess = s.did_you_mean(source.path, relative(source.path, ctx.base_dir))
                 ctx.problems.items.append(
-                    f"{document.origin}: file not found: {display_path(source.path)} — "
-                    "check the name and "
-                    "folder (paths are relative to the YAML file), or set the item's "
-                    "'status: to-follow' until the paper arrives"
+                    f"{document.origin}: file not found: {shown} — "
+                    + (
+                        f"{guess} Or "
+                        if guess
+                        else "check the name and folder (paths are relative to the YAML file), or "
+                    )
+                    + "set the item's 'status: to-follow' until the paper arrives"
                 )
 
 

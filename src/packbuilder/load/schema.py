@@ -18,6 +18,7 @@ import calendar
 import datetime as dt
 import difflib
 import errno
+import itertools
 import re
 import stat
 from collections.abc import Callable, Mapping
@@ -383,7 +384,8 @@ class FilePath(Type):
         if self.must_exist and kind == "missing":
             raise Invalid(
                 f"file not found: {text} (looked for {display_path(path)})",
-                "check the spelling and the folder; paths are relative to the YAML file",
+                did_you_mean(path, text)
+                or "check the spelling and the folder; paths are relative to the YAML file",
             )
         return path
 
@@ -395,6 +397,24 @@ class FilePath(Type):
             f"'{text}' is a folder, not a file",
             f"name the {kind}file in it" + (holds or f", such as '{example}'"),
         )
+
+
+NEAREST_LOOKED_AT = 2000
+"""At most this many names of a folder are compared with a missing file's."""
+
+
+def did_you_mean(path: Path, written: str) -> str | None:
+    """``did you mean 'papers/budget.pdf'?``: the file in the same folder whose name is
+    nearest a missing one's (as the clerk would write it), or None when none is close."""
+    try:
+        names = [entry.name for entry in itertools.islice(path.parent.iterdir(), NEAREST_LOOKED_AT)]
+    except (OSError, ValueError):
+        return None
+    close = difflib.get_close_matches(path.name, names, n=1, cutoff=0.6)
+    if not close:
+        return None
+    head = written.replace("\\", "/").rpartition("/")[0]
+    return f"did you mean '{head + '/' if head else ''}{close[0]}'?"
 
 
 def files_in(folder: Path, suffixes: tuple[str, ...], limit: int = 3) -> str:
