@@ -288,3 +288,21 @@ def test_a_language_that_is_not_a_tag_is_refused(tmp_path, language, hint):
         f"(language): '{language}' is not a language tag",
         hint,
     )
+
+
+def test_every_problem_of_the_definition_and_its_papers_is_reported_in_one_run(tmp_path):
+    """A publication date after the meeting used to hide a page range beyond the paper's end
+    until the date was fixed; both are reported at once, by check and by build."""
+    items = PAPERS.replace("pages: 1-2", "pages: 2-7")
+    path = meeting(tmp_path, items)  # budget.pdf has 3 pages
+    text = path.read_text(encoding="utf-8").replace(
+        "published: 2022-05-03", "published: 2022-06-03"
+    )
+    path.write_text(text, encoding="utf-8")
+    check_and_build_fail(
+        tmp_path,
+        path,
+        ExitCode.INVALID_INPUT,
+        "the agenda is published on 2022-06-03, after the meeting on 2022-05-11",
+        "page 7 is outside the document, which has 3 pages",
+    )

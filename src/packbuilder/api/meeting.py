@@ -20,7 +20,7 @@ from typing import Any
 from ..assemble import write_pack
 from ..convert._exec.soffice import OfficeServer
 from ..convert.converter import DEFAULT_TIMEOUT, ConversionCache, ConversionStats, Converter
-from ..exceptions import PackbuilderError, SeveralErrors
+from ..exceptions import DefinitionError, PackbuilderError, SeveralErrors
 from ..inputs.session import BuildSession, SessionStats
 from ..late import supplement as supplement_items
 from ..load.meeting import load_meeting
@@ -103,8 +103,11 @@ def check(meeting_path: Path | str, warnings: list[PaperWarning] | None = None) 
     once. Papers that had to be repaired to be read are added to ``warnings``,
     if given.
     """
-    meeting = load_meeting(meeting_path)
-    found: list[PackbuilderError] = []
+    problems: list[str] = []
+    meeting = load_meeting(meeting_path, problems)
+    if meeting is None:
+        raise DefinitionError(problems)
+    found: list[PackbuilderError] = [DefinitionError(problems)] if problems else []
     try:
         papers = check_papers(meeting)
     except PackbuilderError as exc:
@@ -129,6 +132,29 @@ def check(meeting_path: Path | str, warnings: list[PaperWarning] | None = None) 
         ]
         raise SeveralErrors(errors)
     return meeting
+
+
+def load_for_build(meeting_path: Path | str) -> Meeting:
+    """The meeting, or every problem of its definition and its papers at once.
+
+    A definition with problems that still gives a meeting (a publication date after
+    the meeting, a paper not found) has its papers checked too, so that the clerk
+    sees everything to correct in one run.
+    """
+    problems: list[str] = []
+    meeting = load_meeting(meeting_path, problems)
+    if meeting is None or not problems:
+        if problems:
+            raise DefinitionError(problems)
+        assert meeting is not None
+        return meeting
+    try:
+        check_papers(meeting)
+    except SeveralErrors as exc:
+        raise SeveralErrors([DefinitionError(problems), *exc.errors]) from None
+    except PackbuilderError as exc:
+        raise SeveralErrors([DefinitionError(problems), exc]) from None
+    raise DefinitionError(problems)
 
 
 def _templates(meeting: Meeting) -> dict[Path, str | None]:
@@ -159,7 +185,7 @@ def build(meeting_path: Path | str, options: BuildOptions | None = None) -> Buil
     options = options or BuildOptions()
     started = time.monotonic()
     progress = options.progress or (lambda message: None)
-    meeting = apply_options(load_meeting(meeting_path), options)
+    meeting = apply_options(load_for_build(meeting_path), options)
     output_dir = Path(options.output_dir or default_output_dir(meeting.path))
     with staged_output(
         output_dir, kind=options.kind, wait=options.wait, progress=progress

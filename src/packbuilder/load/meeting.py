@@ -574,8 +574,14 @@ MEETING = s.Struct(
 )
 
 
-def load_meeting(path: Path | str) -> Meeting:
-    """Load and validate a meeting definition file; raise DefinitionError listing all problems."""
+def load_meeting(path: Path | str, problems_found: list[str] | None = None) -> Meeting | None:
+    """Load and validate a meeting definition file; raise DefinitionError listing all problems.
+
+    With ``problems_found``, the problems are added to it instead of raised, and the
+    meeting is returned when it could be made despite them (a publication date after
+    the meeting, a paper not found...), so that a caller can go on to find the problems
+    of the papers too; None when it could not.
+    """
     path = Path(path)
     try:
         is_dir = path.is_dir()
@@ -585,4 +591,5 @@ def load_meeting(path: Path | str) -> Meeting:
         raise DefinitionError(
             [f"{path}: is a folder"], hint="give the meeting's .yaml file, e.g. meetings/osb.yaml"
         )
-    return s.load(path, MEETING)
+    meeting = s.load(path, MEETING, problems_found)
+    return None if meeting is s.MISSING else meeting
