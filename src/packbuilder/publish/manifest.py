@@ -9,6 +9,7 @@ table), the hash of the rendered Word document's content.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -156,6 +157,7 @@ def build_manifest(
         "kind": kind,
         "meeting": {
             "file": meeting.path.name,
+            "source_id": meeting_source_id(meeting.path),
             "committee": meeting.committee.name,
             "title": meeting.display_title,
             "date": meeting.date.isoformat(),
@@ -175,6 +177,29 @@ def build_manifest(
         },
         "outputs": {name: sha256_file(path) for name, path in sorted(outputs.items())},
     }
+
+
+def meeting_source_id(path: Path) -> str:
+    """Which meeting file a pack was built from, without writing down where it is: a hash
+    of its full path."""
+    return hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()[:16]
+
+
+def is_other_meeting(manifest: dict[str, Any], meeting: Meeting) -> bool:
+    """Whether ``manifest`` is of a pack of another meeting than ``meeting``.
+
+    The same meeting file (moved date and all), or the same committee on the same
+    day, is the same meeting; anything else is another.
+    """
+    built = manifest.get("meeting") or {}
+    if not isinstance(built, dict):
+        return True
+    if built.get("source_id") == meeting_source_id(meeting.path):
+        return False
+    return (built.get("committee"), built.get("date")) != (
+        meeting.committee.name,
+        meeting.date.isoformat(),
+    )
 
 
 def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
