@@ -62,7 +62,7 @@ STANDARD_PLACES = (
 PDF_FILTER = "pdf:writer_pdf_Export"
 
 
-def find_soffice(places: tuple[str, ...] = STANDARD_PLACES) -> str:
+def find_soffice(places: tuple[str, ...] | None = None) -> str:
     """The ``soffice`` program to run: ``$PACKBUILDER_SOFFICE`` (``--soffice``), else the
     first on PATH, else the first of the places LibreOffice's installers use."""
     configured = os.environ.get("PACKBUILDER_SOFFICE")
@@ -72,15 +72,16 @@ def find_soffice(places: tuple[str, ...] = STANDARD_PLACES) -> str:
             raise ConverterMissingError(
                 f"the LibreOffice program '{configured}' (named with --soffice or "
                 "PACKBUILDER_SOFFICE) is not there, or is not a program",
-                hint="check the path: on Windows it ends in \\program\\soffice.exe, on macOS "
-                "in /Contents/MacOS/soffice",
+                hint="check the path (on Windows it ends in \\program\\soffice.exe, on macOS "
+                "in /Contents/MacOS/soffice), or leave it out to use an installed one; to "
+                f"install LibreOffice: {install_hint()}",
             )
         return found
     for name in ("soffice", "libreoffice"):
         found = shutil.which(name)
         if found:
             return found
-    for place in places:
+    for place in STANDARD_PLACES if places is None else places:
         if os.path.isfile(place) and os.access(place, os.X_OK):
             return place
     raise ConverterMissingError(
