@@ -606,6 +606,7 @@ def test_extracts(built: Built) -> None:
 
     agenda = PdfReader(built.extracts["agenda"])
     assert len(agenda.pages) == 2
+    assert agenda.metadata.title == "Overview and Scrutiny Board, Wednesday 11 May 2022: Agenda"
     # The item pages are not in the agenda-only extract: those links are removed.
     annots = [a.get_object() for a in agenda.pages[0].get("/Annots", [])]
     assert [a["/A"]["/URI"] for a in annots] == ["https://www.middlesbrough.gov.uk/"]

@@ -209,7 +209,7 @@ def test_unsafe_and_broken_actions_are_removed(tmp_path: Path) -> None:
 def test_a_paper_that_loses_actions_is_warned_about_once(tmp_path: Path) -> None:
     path = unsafe_pdf(tmp_path / "unsafe.pdf", tmp_path)
     paper = open_pdf(path)
-    origin = Origin(tmp_path / "meeting.yaml", 3, "items[0].papers[0]")
+    origin = Origin(tmp_path / "meeting.yaml", 3, "item 1, paper 1")
     documents = {
         (n, 0, 0): PreparedDocument(
             Document("Unsafe", FileSource(path), origin), path, paper, pages
@@ -409,7 +409,7 @@ def test_attachments_are_left_out_with_a_warning(tmp_path: Path) -> None:
     build(tmp_path, [PackPage(paper, i) for i in range(4)])
     data = (tmp_path / "pack.pdf").read_bytes()
     assert b"ATTACHED" not in data and b"/FileAttachment" not in data
-    origin = Origin(tmp_path / "meeting.yaml", 3, "items[0].papers[0]")
+    origin = Origin(tmp_path / "meeting.yaml", 3, "item 1, paper 1")
     prepared = PreparedDocument(Document("D", FileSource(path), origin), path, paper, [0, 1, 2, 3])
     (warning,) = paper_warnings({(0, 0, 0): prepared})
     assert "left out of the pack: attached files (budget.xlsx, minutes.docx; page 4)" in str(

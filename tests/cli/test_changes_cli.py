@@ -81,7 +81,10 @@ def test_a_revision_and_its_removal_are_reported(meeting):
     assert "No changes" not in revised
     again = build("--revision", "2")
     assert "No changes to the items, papers or page numbers since the last build." in again
-    unrevised = build()
+    kept = build()  # a second late paper: the pack stays revision 2 until told otherwise
+    assert "(8 pages, revision 2)" in kept
+    assert "No changes to the items, papers or page numbers since the last build." in kept
+    unrevised = build("--no-revision")
     assert "No longer marked revised (was revision 2)." in unrevised
     assert "No changes" not in unrevised
     manifest = json.loads(Path("build/meeting/manifest.json").read_text())

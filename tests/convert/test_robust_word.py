@@ -522,7 +522,7 @@ def test_a_cover_report_field_missing_from_the_yaml(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = invoke("build", "meeting.yaml")
     assert result.exit_code == ExitCode.TEMPLATE_ERROR, result.output
-    assert "meeting.yaml:9 (items[0].papers[0])" in result.output
+    assert "meeting.yaml:9 (item 1, paper 1)" in result.output
     assert "uses {{ report.budget_code }}, which is not defined" in result.output
     assert "add 'budget_code:' under 'report:' in the meeting file" in result.output
 
@@ -540,6 +540,6 @@ def test_check_opens_the_report_template_as_the_build_does(tmp_path, monkeypatch
         outputs.append(result.output)
     assert outputs[0] == outputs[1], "check says what the build says"
     assert (
-        "meeting.yaml:9 (items[0].papers[0]): templates/report.docx is not a Word document (.docx)"
+        "meeting.yaml:9 (item 1, paper 1): templates/report.docx is not a Word document (.docx)"
         in outputs[0]
     )

@@ -120,7 +120,7 @@ def test_invalid_plan_exits_3_and_changes_are_listed(tmp_path):
     bad.write_text("entries:\n  - reference: R1\n    subjct: Typo\n", encoding="utf-8")
     result = run("forward-plan", "check", str(bad))
     assert result.exit_code == 3
-    assert "bad.yaml:3 (entries[0].subjct)" in result.output and "Traceback" not in result.output
+    assert "bad.yaml:3 (entries[1].subjct)" in result.output and "Traceback" not in result.output
 
     out = tmp_path / "fwp"
     assert build(out).exit_code == 0

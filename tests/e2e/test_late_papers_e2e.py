@@ -212,8 +212,8 @@ def test_deleting_the_cache_gives_the_same_pack(example):
 def test_a_supplement_holds_only_the_chosen_items_and_leaves_the_pack_alone(example, monkeypatch):
     monkeypatch.chdir(example.folder)
     minutes_arrive(example.meeting)
-    main_pack = example.build(output_dir=None)  # build/osb-2022-05-11/
-    assert main_pack.output_dir == Path("build") / "osb-2022-05-11"
+    main_pack = example.build(output_dir=None)  # build/osb-2022-05-11/ beside the meeting
+    assert main_pack.output_dir == example.meeting.parent / "build" / "osb-2022-05-11"
     before = {p: p.read_bytes() for p in main_pack.output_dir.rglob("*") if p.is_file()}
 
     result = api.supplement(
@@ -221,7 +221,7 @@ def test_a_supplement_holds_only_the_chosen_items_and_leaves_the_pack_alone(exam
         ["8", "3"],
         api.BuildOptions(cache_dir=example.cache, published=dt.date(2022, 5, 6)),
     )
-    assert result.output_dir == Path("build") / "osb-2022-05-11-supplement"
+    assert result.output_dir == example.meeting.parent / "build" / "osb-2022-05-11-supplement"
     assert {p: p.read_bytes() for p in main_pack.output_dir.rglob("*") if p.is_file()} == before
 
     texts = page_texts(result.pack)

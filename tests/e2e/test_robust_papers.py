@@ -279,7 +279,7 @@ def test_a_missing_paper_names_its_line(built_once, tmp_path):
     for command in ("check", "build"):
         result = invoke(command, "meeting.yaml")
         assert result.exit_code == ExitCode.INVALID_INPUT, result.output
-        assert "meeting.yaml:10 (items[1].papers[0]): file not found: papers/report.pdf" in (
+        assert "meeting.yaml:10 (item 2, paper 1): file not found: papers/report.pdf" in (
             result.output
         )
         assert "to-follow" in result.output  # says what to do while the paper is awaited

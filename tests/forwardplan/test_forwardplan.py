@@ -428,8 +428,8 @@ def test_yaml_problems_name_file_line_and_key(tmp_path):
         """,
     )
     found = "\n".join(problems(path))
-    assert "plan.yaml:6 (entries[0].due_date): '2022-02-31' is not a real date" in found
-    assert "plan.yaml:8 (entries[1].subjct): unknown key 'subjct'" in found
+    assert "plan.yaml:6 (entries[1].due_date): '2022-02-31' is not a real date" in found
+    assert "plan.yaml:8 (entries[2].subjct): unknown key 'subjct'" in found
     assert "did you mean 'subject'?" in found
     assert "missing 'subject'" not in found, "the misspelling is the one problem"
 
@@ -491,7 +491,7 @@ def test_yaml_duplicates_and_missing_portfolio_across_files(tmp_path):
     assert "reference R1 is used twice (first at" in found and "a.yaml:3" in found
     assert "entry R3 has no portfolio" in found
     missing = write(tmp_path, "plan2.yaml", "include: [entries, missing.yaml]\n")
-    assert "plan2.yaml:1 (include[1]): not found: missing.yaml" in problems(missing)[0]
+    assert "plan2.yaml:1 (include[2]): not found: missing.yaml" in problems(missing)[0]
 
 
 def test_yaml_key_forms(tmp_path):
@@ -634,7 +634,7 @@ def test_a_bad_setting_and_bad_entries_files_are_reported_together(tmp_path):
     found = problems(plan)
     assert len(found) == 2, found
     assert "plan.yaml:1 (months): expected a whole number, found 'six'" in found[0]
-    assert "a.yaml:3 (entries[0].due_date): '2024-06-31' is not a real date" in found[1]
+    assert "a.yaml:3 (entries[1].due_date): '2024-06-31' is not a real date" in found[1]
 
 
 def test_plan_dates_and_paths_no_file_or_calendar_can_have(tmp_path):
@@ -643,7 +643,7 @@ def test_plan_dates_and_paths_no_file_or_calendar_can_have(tmp_path):
     assert "dates must be in the years 1900 to 2199" in found[0]
     plan = write(tmp_path, "plan.yaml", 'include: ["en\\0tries.yaml"]\n')
     (found,) = problems(plan)
-    assert "plan.yaml:1 (include[0]): the path contains a NUL character" in found
+    assert "plan.yaml:1 (include[1]): the path contains a NUL character" in found
 
 
 def test_an_edition_date_outside_the_years_is_a_usage_error(tmp_path):

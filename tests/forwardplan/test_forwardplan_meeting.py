@@ -183,7 +183,7 @@ def test_check_loads_the_forward_plan(tmp_path, monkeypatch):
         result = invoke(command, "meeting.yaml")
         assert result.exit_code == ExitCode.INVALID_INPUT, result.output
         assert (
-            "forward-plan/entries/regeneration.yaml:6 (entries[0].due_date): '2022-06-31' is not "
+            "forward-plan/entries/regeneration.yaml:6 (entries[1].due_date): '2022-06-31' is not "
             "a real date — June 2022 has 30 days" in result.output
         )
 
@@ -200,7 +200,7 @@ def test_check_opens_the_forward_plan_template(tmp_path, monkeypatch):
         outputs.append(result.output)
     assert outputs[0] == outputs[1], "check says what the build says"
     assert (
-        "error: meeting.yaml:10 (items[1].papers[0]): our-plan.docx is not a Word document (.docx)"
+        "error: meeting.yaml:10 (item 2, paper 1): our-plan.docx is not a Word document (.docx)"
         in outputs[0]
     )
 

@@ -65,7 +65,7 @@ def test_unknown_key_suggests_the_nearest(tmp_path):
 def test_misspelt_item_key_and_status(tmp_path):
     path = write_definition(tmp_path, MEETING + "  - titel: Minutes\n    status: to-folow\n")
     text = "\n".join(problems_of(path))
-    assert "(items[2].titel): unknown key 'titel'" in text and "did you mean 'title'" in text
+    assert "(item 3, titel): unknown key 'titel'" in text and "did you mean 'title'" in text
     assert "'to-folow' is not one of normal, to-follow, withdrawn" in text
     assert "did you mean 'to-follow'?" in text
 
@@ -89,7 +89,7 @@ def test_missing_file_and_bad_page_selection(tmp_path):
         MEETING.replace("file: paper.pdf", "file: missing.pdf").replace("1-2", "3-1"),
     )
     text = "\n".join(problems_of(path))
-    assert "(items[1].papers[0].pages): the range '3-1' runs backwards" in text
+    assert "(item 2, paper 1, pages): the range '3-1' runs backwards" in text
 
 
 def test_missing_file_reported_with_line(tmp_path):
@@ -111,13 +111,34 @@ def test_to_follow_item_may_name_a_file_not_yet_received(tmp_path):
     assert item.status is ItemStatus.TO_FOLLOW and item.included_papers == ()
 
 
-def test_duplicate_item_numbers(tmp_path):
+def test_items_after_a_numbered_item_go_on_from_its_number(tmp_path):
     path = write_definition(
         tmp_path,
         MEETING.replace("- title: Apologies", "- number: 2\n    title: Apologies"),
     )
+    assert [item.number for item in load_meeting(path).items] == ["2", "3"]
+
+
+def test_items_after_a_sub_item_continue_the_numbering(tmp_path):
+    items = "".join(
+        f"  - {{title: Item {n}{number}}}\n"
+        for n, number in enumerate(["", "", ", number: 2a", ""])
+    )
+    path = write_definition(tmp_path, MEETING.split("items:")[0] + "items:\n" + items)
+    assert [item.number for item in load_meeting(path).items] == ["1", "2", "2a", "3"]
+    items = items.replace(", number: 2a", ", number: '2.1'")
+    path = write_definition(tmp_path, MEETING.split("items:")[0] + "items:\n" + items)
+    assert [item.number for item in load_meeting(path).items] == ["1", "2", "2.1", "3"]
+
+
+def test_messages_name_items_by_the_number_they_print(tmp_path):
+    items = (
+        "  - title: Apologies\n  - {number: 2a, title: Late item}\n"
+        "  - title: Budget\n    status: to-folow\n"
+    )
+    path = write_definition(tmp_path, MEETING.split("items:")[0] + "items:\n" + items)
     (problem,) = problems_of(path)
-    assert "item number 2 is used twice" in problem
+    assert "(item 3, status): 'to-folow' is not one of" in problem
 
 
 def test_wrong_types_and_missing_committee_fields(tmp_path):
@@ -172,4 +193,19 @@ def test_appendices_written_as_a_mapping_are_reported(tmp_path):
         MEETING.replace("        pages: 1-2\n", "        pages: 1-2\n        appendices: {}\n"),
     )
     (problem,) = problems_of(path)
-    assert "(items[1].papers[0].appendices): expected a list" in problem
+    assert "(item 2, paper 1, appendices): expected a list" in problem
+
+
+def test_a_misspelt_paper_suggests_the_nearest_file(tmp_path):
+    path = write_definition(tmp_path, MEETING.replace("file: paper.pdf", "file: papr.pdf"))
+    (problem,) = problems_of(path)
+    assert "file not found:" in problem and "papr.pdf" in problem
+    assert "did you mean 'paper.pdf'?" in problem
+
+
+def test_a_misspelt_template_suggests_the_nearest_file(tmp_path):
+    committee = DEFINITION_COMMITTEE + "templates: {agenda: templates/agneda.docx}\n"
+    path = write_definition(tmp_path, committee=committee)
+    (problem,) = problems_of(path)
+    assert "file not found: templates/agneda.docx" in problem
+    assert "did you mean 'templates/agenda.docx'?" in problem

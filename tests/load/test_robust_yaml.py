@@ -42,7 +42,7 @@ def test_unknown_key_deep_in_a_paper_suggests_the_nearest(tmp_path):
     fails(
         run("check", str(path)),
         ExitCode.INVALID_INPUT,
-        "meeting.yaml:11 (items[1].papers[0].pgaes): unknown key 'pgaes' in paper",
+        "meeting.yaml:11 (item 2, paper 1, pgaes): unknown key 'pgaes' in paper",
         "did you mean 'pages'?",
     )
 
@@ -66,7 +66,7 @@ def test_wrong_types(tmp_path, head, fragment):
 
 def test_wrong_type_for_items_and_papers(tmp_path):
     path = meeting(tmp_path, "  - title: A\n    papers: {file: x.pdf}\n")
-    fails(run("check", str(path)), ExitCode.INVALID_INPUT, "(items[0].papers): expected a list")
+    fails(run("check", str(path)), ExitCode.INVALID_INPUT, "(item 1, papers): expected a list")
     path.write_text(path.read_text().split("items:")[0] + "items: Apologies\n")
     fails(run("check", str(path)), ExitCode.INVALID_INPUT, "(items): expected a list")
 
@@ -79,7 +79,7 @@ def test_missing_required_fields_are_all_reported_at_once(tmp_path):
         run("check", str(path)),
         ExitCode.INVALID_INPUT,
         "meeting is missing 'venue'",
-        "(items[0].title): agenda item is missing 'title'",
+        "(item 1, title): agenda item is missing 'title'",
         "2 problems",
     )
     assert "add 'venue:'" in output
@@ -101,7 +101,7 @@ def test_duplicate_item_numbers(tmp_path):
     fails(
         run("check", str(meeting(tmp_path, items))),
         ExitCode.INVALID_INPUT,
-        "meeting.yaml:8 (items[1]): item number 3 is used twice (first at line 7)",
+        "meeting.yaml:8 (item 3): item number 3 is used twice (first at line 7)",
     )
 
 
@@ -167,7 +167,7 @@ def test_malformed_page_selections(tmp_path, pages, fragment):
         tmp_path,
         path,
         ExitCode.INVALID_INPUT,
-        "meeting.yaml:11 (items[1].papers[0].pages)",
+        "meeting.yaml:11 (item 2, paper 1, pages)",
         fragment,
     )
 
@@ -179,7 +179,7 @@ def test_page_selection_beyond_the_pdf_is_caught_by_check_and_build(tmp_path, pa
         tmp_path,
         path,
         ExitCode.INVALID_INPUT,
-        "meeting.yaml:11 (items[1].papers[0].pages)",
+        "meeting.yaml:11 (item 2, paper 1, pages)",
         f"page {bad} is outside the document, which has 3 pages",
         "choose pages between 1 and 3",
     )
@@ -268,7 +268,7 @@ def test_report_given_as_text_or_a_list(tmp_path, report):
     fails(
         run("check", str(meeting(tmp_path, items))),
         ExitCode.INVALID_INPUT,
-        "meeting.yaml:9 (items[0].papers[0]): 'report' should be the cover report's fields",
+        "meeting.yaml:9 (item 1, paper 1): 'report' should be the cover report's fields",
         "indented 'key: value' lines under 'report:'",
     )
 
@@ -287,4 +287,22 @@ def test_a_language_that_is_not_a_tag_is_refused(tmp_path, language, hint):
         "committee.yaml:",
         f"(language): '{language}' is not a language tag",
         hint,
+    )
+
+
+def test_every_problem_of_the_definition_and_its_papers_is_reported_in_one_run(tmp_path):
+    """A publication date after the meeting used to hide a page range beyond the paper's end
+    until the date was fixed; both are reported at once, by check and by build."""
+    items = PAPERS.replace("pages: 1-2", "pages: 2-7")
+    path = meeting(tmp_path, items)  # budget.pdf has 3 pages
+    text = path.read_text(encoding="utf-8").replace(
+        "published: 2022-05-03", "published: 2022-06-03"
+    )
+    path.write_text(text, encoding="utf-8")
+    check_and_build_fail(
+        tmp_path,
+        path,
+        ExitCode.INVALID_INPUT,
+        "the agenda is published on 2022-06-03, after the meeting on 2022-05-11",
+        "page 7 is outside the document, which has 3 pages",
     )

@@ -64,7 +64,7 @@ def test_aliases_that_expand_past_the_limit_are_refused_by_check_and_build(tmp_p
         tmp_path,
         path,
         ExitCode.INVALID_INPUT,
-        "meeting.yaml:9 (items[0].papers[0].report.x5",
+        "meeting.yaml:9 (item 1, paper 1, report.x5",
         "the file would hold more than 100,000 of them",
         "What to do: remove the YAML aliases (*name); write the values out",
     )
@@ -75,7 +75,7 @@ def test_an_alias_inside_the_value_it_names_is_refused(tmp_path):
     fails(
         run("check", str(meeting(tmp_path, items))),
         ExitCode.INVALID_INPUT,
-        "meeting.yaml:10 (items[0].papers[0].report.summary[1]): the alias *r is inside the "
+        "meeting.yaml:10 (item 1, paper 1, report.summary[2]): the alias *r is inside the "
         "value it names (&r on line 9), so it would repeat forever",
         "remove the YAML aliases",
     )
@@ -96,7 +96,7 @@ def test_lists_nested_too_deeply_are_refused_with_their_line(tmp_path):
     output = fails(
         run("check", str(path)),
         ExitCode.INVALID_INPUT,
-        "meeting.yaml:9 (items[0].papers[0].report.summary[0][0]",
+        "meeting.yaml:9 (item 1, paper 1, report.summary[1][1]",
         "nested too deeply: more than 50 lists and mappings inside each other",
         "check that every '[' and '{' is closed",
     )
@@ -116,7 +116,7 @@ def test_an_alias_that_nests_too_deeply_is_refused(tmp_path):
     fails(
         run("check", str(meeting(tmp_path, REPORT.format(report=report)))),
         ExitCode.INVALID_INPUT,
-        "meeting.yaml:9 (items[0].papers[0].report.b[0]",
+        "meeting.yaml:9 (item 1, paper 1, report.b[1][1]",
         "the alias *deep puts more than 50 lists and mappings inside each other",
         "remove the YAML aliases",
     )
@@ -149,16 +149,16 @@ def _paper(file: str) -> str:
 @pytest.mark.parametrize(
     "items,head,key",
     [
-        (_paper("papers/bud\\0get.pdf"), "", "(items[0].papers[0].file)"),
+        (_paper("papers/bud\\0get.pdf"), "", "(item 1, paper 1, file)"),
         (
             '  - title: Plan\n    papers:\n      - forward_plan: {plan: "pl\\0an.yaml"}\n',
             "",
-            "(items[0].papers[0].forward_plan.plan)",
+            "(item 1, paper 1, forward_plan.plan)",
         ),
         (
             '  - title: B\n    papers:\n      - {report: {summary: x}, template: "r\\0.docx"}\n',
             "",
-            "(items[0].papers[0].template)",
+            "(item 1, paper 1, template)",
         ),
     ],
     ids=["paper", "plan", "template"],
@@ -188,7 +188,7 @@ def test_a_file_name_too_long_for_the_file_system(tmp_path):
         tmp_path,
         meeting(tmp_path, _paper("papers/" + "x" * 300 + ".pdf")),
         ExitCode.INVALID_INPUT,
-        "meeting.yaml:9 (items[0].papers[0].file): the name 'xxx",
+        "meeting.yaml:9 (item 1, paper 1, file): the name 'xxx",
         "is too long (304 characters); file and folder names can be at most 255",
         "give the file a shorter name",
     )
@@ -199,7 +199,7 @@ def test_a_path_too_long_for_the_file_system(tmp_path):
     fails(
         run("check", str(meeting(tmp_path, _paper(deep)))),
         ExitCode.INVALID_INPUT,
-        "meeting.yaml:9 (items[0].papers[0].file): the path 'folderxxx",
+        "meeting.yaml:9 (item 1, paper 1, file): the path 'folderxxx",
         "is too long for the file system",
         "move the file to a folder nearer the YAML file",
     )
@@ -213,7 +213,7 @@ def test_a_loop_of_symbolic_links(tmp_path):
         tmp_path,
         path,
         ExitCode.INVALID_INPUT,
-        "meeting.yaml:9 (items[0].papers[0].file): 'papers/la.pdf' is a symbolic link that "
+        "meeting.yaml:9 (item 1, paper 1, file): 'papers/la.pdf' is a symbolic link that "
         "leads back to itself",
         "point the link at the real file",
     )
@@ -225,7 +225,7 @@ def test_a_folder_in_the_path_loops(tmp_path):
     fails(
         run("check", str(path)),
         ExitCode.INVALID_INPUT,
-        "(items[0].papers[0].file): 'loop/paper.pdf' is a symbolic link that leads back",
+        "(item 1, paper 1, file): 'loop/paper.pdf' is a symbolic link that leads back",
     )
 
 
@@ -268,7 +268,7 @@ def test_a_folder_given_as_a_paper(tmp_path):
         tmp_path,
         meeting(tmp_path, _paper("papers")),
         ExitCode.INVALID_INPUT,
-        "meeting.yaml:9 (items[0].papers[0].file): 'papers' is a folder, not a file",
+        "meeting.yaml:9 (item 1, paper 1, file): 'papers' is a folder, not a file",
         "name the .pdf or .docx file in it; it holds budget.pdf",
     )
 
@@ -279,7 +279,7 @@ def test_a_folder_named_like_a_pdf(tmp_path):
     fails(
         run("check", str(path)),
         ExitCode.INVALID_INPUT,
-        "(items[0].papers[0].file): 'papers/late.pdf' is a folder, not a file",
+        "(item 1, paper 1, file): 'papers/late.pdf' is a folder, not a file",
     )
 
 
@@ -301,7 +301,7 @@ def test_a_folder_given_as_a_forward_plan_must_hold_one(tmp_path):
     fails(
         run("check", str(meeting(tmp_path, items))),
         ExitCode.INVALID_INPUT,
-        "(items[0].papers[0].forward_plan.plan): 'papers' is a folder, but not a forward "
+        "(item 1, paper 1, forward_plan.plan): 'papers' is a folder, but not a forward "
         "plan's: it holds no plan.yaml and no .yaml entries files",
         "name the plan's .yaml or .csv file, or the folder that holds its plan.yaml",
     )
@@ -339,7 +339,7 @@ def test_a_complex_key_in_report_fields(tmp_path):
     fails(
         run("check", str(meeting(tmp_path, items))),
         ExitCode.INVALID_INPUT,
-        "meeting.yaml:10 (items[0].papers[0].report): a key must be plain text, found a mapping",
+        "meeting.yaml:10 (item 1, paper 1, report): a key must be plain text, found a mapping",
     )
 
 
@@ -369,7 +369,7 @@ def test_an_added_date_outside_the_years(tmp_path):
     fails(
         run("status", str(meeting(tmp_path, items))),
         ExitCode.INVALID_INPUT,
-        "meeting.yaml:8 (items[0].added): '0001-01-01' is in the year 1",
+        "meeting.yaml:8 (item 1, added): '0001-01-01' is in the year 1",
     )
 
 
@@ -405,7 +405,7 @@ def test_report_group_fields_are_checked_by_check_as_by_build(tmp_path, report, 
         tmp_path,
         meeting(tmp_path, REPORT.format(report=report)),
         ExitCode.INVALID_INPUT,
-        f"meeting.yaml:9 (items[0].papers[0].report.{name}): the report field '{name}' "
+        f"meeting.yaml:9 (item 1, paper 1, report.{name}): the report field '{name}' "
         f"should be a mapping of",
         found,
         f"write it as '{name}:' followed by indented lines",
@@ -443,7 +443,7 @@ def test_item_numbers_that_are_not(tmp_path, number, fragment, hint):
     fails(
         run("check", str(meeting(tmp_path, items))),
         ExitCode.INVALID_INPUT,
-        f"meeting.yaml:8 (items[0].number): {fragment}",
+        f"meeting.yaml:8 (item 1, number): {fragment}",
         hint,
     )
 
@@ -467,5 +467,5 @@ def test_a_page_selection_in_other_digits_is_refused_at_its_line(tmp_path):
     fails(
         run("check", str(meeting(tmp_path, items))),
         ExitCode.INVALID_INPUT,
-        "meeting.yaml:10 (items[0].papers[0].pages): '١' is not a page number",
+        "meeting.yaml:10 (item 1, paper 1, pages): '١' is not a page number",
     )

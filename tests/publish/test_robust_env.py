@@ -92,6 +92,7 @@ def test_soffice_missing(previous, monkeypatch):
     monkeypatch.chdir(out.parent.parent)
     monkeypatch.setenv("PATH", "/nonexistent")
     monkeypatch.delenv("PACKBUILDER_SOFFICE", raising=False)
+    monkeypatch.setattr(soffice, "STANDARD_PLACES", ())  # nor where installers put it
     result = invoke("build", "meeting.yaml", "--no-cache")
     fails_cleanly(
         result,

@@ -53,7 +53,7 @@ def test_a_paper_outside_the_meeting_folder_is_a_definition_error(places, how):
     for command in ("check", "build"):
         result = invoke(command, str(path))
         assert result.exit_code == ExitCode.INVALID_INPUT, result.output
-        assert "meetings/osb/meeting.yaml:" in result.output and "(items[0].papers[0])" in (
+        assert "meetings/osb/meeting.yaml:" in result.output and "(item 1, paper 1)" in (
             result.output
         )
         if how == "symlink":

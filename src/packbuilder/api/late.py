@@ -25,8 +25,9 @@ from .meeting import BuildOptions, BuildResult, build, default_output_dir
 
 
 def default_supplement_dir(meeting_path: Path) -> Path:
-    """``build/<meeting>-supplement/``: beside the main pack's folder, never inside it."""
-    return Path("build") / f"{meeting_path.stem}-supplement"
+    """``build/<meeting>-supplement/`` beside the meeting file: beside the main pack's folder,
+    never inside it."""
+    return Path(meeting_path).parent / "build" / f"{Path(meeting_path).stem}-supplement"
 
 
 def status(

@@ -20,7 +20,7 @@ from typing import Any
 from ..assemble import write_pack
 from ..convert._exec.soffice import OfficeServer
 from ..convert.converter import DEFAULT_TIMEOUT, ConversionCache, ConversionStats, Converter
-from ..exceptions import PackbuilderError, SeveralErrors
+from ..exceptions import DefinitionError, OutputError, PackbuilderError, SeveralErrors
 from ..inputs.session import BuildSession, SessionStats
 from ..late import supplement as supplement_items
 from ..load.meeting import load_meeting
@@ -39,7 +39,13 @@ from ..pack.papers import (
 )
 from ..paths import recorded_path
 from ..publish.lock import DEFAULT_WAIT
-from ..publish.manifest import build_manifest, item_pdf_name, read_manifest, write_manifest
+from ..publish.manifest import (
+    build_manifest,
+    is_other_meeting,
+    item_pdf_name,
+    read_manifest,
+    write_manifest,
+)
 from ..publish.outputs import MANIFEST, staged_output
 from ..render import cache as rendercache
 from ..render import render_agenda
@@ -62,6 +68,8 @@ class BuildOptions:
     kind: str = "Agenda"  # printed on the front sheet; SUPPLEMENT_KIND for a supplement
     items: tuple[str, ...] | None = None  # only these item numbers (a supplementary pack)
     revision: int | None = None  # overrides the meeting file's 'revision:'
+    keep_revision: bool = True  # False: no revision, whatever the file or the last build said
+    replace: bool = False  # replace the pack of another meeting in the output folder
     published: dt.date | None = None  # overrides the meeting file's 'published:'
     wait: float = DEFAULT_WAIT  # seconds to wait for another build of the same output folder
     office: OfficeServer | None = None  # a kept-running LibreOffice (packbuilder watch)
@@ -88,8 +96,8 @@ class BuildResult:
 
 
 def default_output_dir(meeting_path: Path) -> Path:
-    """``build/<meeting>/`` under the current folder."""
-    return Path("build") / meeting_path.stem
+    """``build/<meeting>/`` beside the meeting file, wherever the command is run from."""
+    return Path(meeting_path).parent / "build" / Path(meeting_path).stem
 
 
 def check(meeting_path: Path | str, warnings: list[PaperWarning] | None = None) -> Meeting:
@@ -103,8 +111,11 @@ def check(meeting_path: Path | str, warnings: list[PaperWarning] | None = None) 
     once. Papers that had to be repaired to be read are added to ``warnings``,
     if given.
     """
-    meeting = load_meeting(meeting_path)
-    found: list[PackbuilderError] = []
+    problems: list[str] = []
+    meeting = load_meeting(meeting_path, problems)
+    if meeting is None:
+        raise DefinitionError(problems)
+    found: list[PackbuilderError] = [DefinitionError(problems)] if problems else []
     try:
         papers = check_papers(meeting)
     except PackbuilderError as exc:
@@ -131,6 +142,29 @@ def check(meeting_path: Path | str, warnings: list[PaperWarning] | None = None) 
     return meeting
 
 
+def load_for_build(meeting_path: Path | str) -> Meeting:
+    """The meeting, or every problem of its definition and its papers at once.
+
+    A definition with problems that still gives a meeting (a publication date after
+    the meeting, a paper not found) has its papers checked too, so that the clerk
+    sees everything to correct in one run.
+    """
+    problems: list[str] = []
+    meeting = load_meeting(meeting_path, problems)
+    if meeting is None or not problems:
+        if problems:
+            raise DefinitionError(problems)
+        assert meeting is not None
+        return meeting
+    try:
+        check_papers(meeting)
+    except SeveralErrors as exc:
+        raise SeveralErrors([DefinitionError(problems), *exc.errors]) from None
+    except PackbuilderError as exc:
+        raise SeveralErrors([DefinitionError(problems), exc]) from None
+    raise DefinitionError(problems)
+
+
 def _templates(meeting: Meeting) -> dict[Path, str | None]:
     """Every template a build of ``meeting`` fills, each once, with where it is first used
     (in the order the build fills them: the papers', then the agenda)."""
@@ -149,6 +183,8 @@ def apply_options(meeting: Meeting, options: BuildOptions) -> Meeting:
         meeting = supplement_items.select_items(meeting, options.items)
     if options.revision is not None:
         meeting = replace(meeting, revision=options.revision)
+    elif not options.keep_revision:
+        meeting = replace(meeting, revision=None)
     if options.published is not None:
         meeting = replace(meeting, published=options.published)
     return meeting
@@ -159,12 +195,14 @@ def build(meeting_path: Path | str, options: BuildOptions | None = None) -> Buil
     options = options or BuildOptions()
     started = time.monotonic()
     progress = options.progress or (lambda message: None)
-    meeting = apply_options(load_meeting(meeting_path), options)
+    meeting = apply_options(load_for_build(meeting_path), options)
     output_dir = Path(options.output_dir or default_output_dir(meeting.path))
     with staged_output(
         output_dir, kind=options.kind, wait=options.wait, progress=progress
     ) as staging:
         previous = read_manifest(output_dir / MANIFEST)
+        if previous is not None:
+            meeting = _against_previous(meeting, previous, output_dir, options)
         work = staging / ".work"
         converter = Converter(
             work,
@@ -201,6 +239,28 @@ def build(meeting_path: Path | str, options: BuildOptions | None = None) -> Buil
         ),
         plans=plans,
     )
+
+
+def _against_previous(
+    meeting: Meeting, previous: dict[str, Any], output_dir: Path, options: BuildOptions
+) -> Meeting:
+    """The meeting to build where ``previous`` was built: never another meeting's folder
+    (unless told to replace it), and the last build's revision kept unless told otherwise."""
+    if is_other_meeting(previous, meeting):
+        if not options.replace:
+            built = previous.get("meeting") or {}
+            raise OutputError(
+                f"{output_dir} holds the pack of another meeting ({built.get('file')}, "
+                f"{built.get('committee')} on {built.get('date')}); building "
+                f"{meeting.path.name} there would replace it",
+                hint="build into another folder with --output, or add --replace to replace it",
+            )
+        return meeting
+    revision = (previous.get("meeting") or {}).get("revision")
+    keep = options.keep_revision and options.revision is None and meeting.revision is None
+    if keep and isinstance(revision, int) and not isinstance(revision, bool) and revision > 0:
+        meeting = replace(meeting, revision=revision)
+    return meeting
 
 
 def _build_into(

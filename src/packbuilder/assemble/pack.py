@@ -35,7 +35,8 @@ def _extract(spec: PackSpec, first: int, last: int) -> bytes:
     title = spec.metadata.title
     for mark in spec.bookmarks:
         if mark.page == start and stop - start < len(spec.pages):
-            title = f"{title}: {mark.title}"
+            if not title.endswith(f": {mark.title}"):  # the front sheet's bookmark is "Agenda"
+                title = f"{title}: {mark.title}"
             break
     metadata = dataclasses.replace(spec.metadata, title=title, extra=dict(spec.metadata.extra))
     links = {k: v - start for k, v in spec.link_targets.items() if start <= v < stop}

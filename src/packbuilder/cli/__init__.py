@@ -6,6 +6,8 @@ supplement, diff, cache), :mod:`.watch`, :mod:`.forward_plan`.
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from .. import __version__
@@ -44,8 +46,14 @@ class PackbuilderGroup(click.Group):
     "-q", "--quiet", is_flag=True, help="Print nothing but warnings and errors (for cron)."
 )
 @click.option("-v", "--verbose", is_flag=True, help="Show progress even when not at a terminal.")
+@click.option(
+    "--soffice",
+    metavar="PROGRAM",
+    help="The LibreOffice program to use (default: $PACKBUILDER_SOFFICE, else soffice on "
+    "PATH, else where LibreOffice's installers put it on Windows and macOS).",
+)
 @click.pass_context
-def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
+def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool, soffice: str | None) -> None:
     """Build council meeting agenda packs from a YAML meeting definition.
 
     \b
@@ -57,6 +65,8 @@ def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
 
     See README.md for the YAML format and the template variables.
     """
+    if soffice:
+        os.environ["PACKBUILDER_SOFFICE"] = soffice  # seen by every LibreOffice start
     ctx.obj = Reporter(quiet, verbose, debug)
 
 

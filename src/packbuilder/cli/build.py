@@ -15,18 +15,26 @@ from .common import (
     build_options_from,
     handle_errors,
     meeting_argument,
+    replace_option,
     report_build,
 )
 
 
 @click.command()
 @meeting_argument
-@build_options("build/<meeting file name>/")
+@build_options("build/<meeting file name>/ beside MEETING")
 @click.option(
     "--revision",
     type=click.IntRange(min=1),
-    help="Mark the pack Revised with this revision number (overrides 'revision:' in MEETING).",
+    help="Mark the pack Revised with this revision number (overrides 'revision:' in MEETING). "
+    "Later builds keep it until told otherwise.",
 )
+@click.option(
+    "--no-revision",
+    is_flag=True,
+    help="Build without 'Revised', whatever MEETING or the last build said.",
+)
+@replace_option
 @click.pass_obj
 @handle_errors
 def build(
@@ -38,16 +46,31 @@ def build(
     timeout: float,
     wait: float,
     revision: int | None,
+    no_revision: bool,
+    replace: bool,
 ) -> None:
     """Build the agenda pack of MEETING (a .yaml file).
 
     Writes the pack, the front sheet (.docx and .pdf), one PDF per agenda
-    item with papers, and manifest.json into the output folder. A failed
-    build leaves the previous outputs untouched. After a rebuild it says
-    what changed since the previous build (see also 'packbuilder diff').
+    item with papers, and manifest.json into the output folder (by default
+    build/<meeting file name>/ in MEETING's folder, wherever you run it
+    from). A failed build leaves the previous outputs untouched; a folder
+    holding another meeting's pack is not replaced unless you add
+    --replace. After a rebuild it says what changed since the previous
+    build (see also 'packbuilder diff').
     """
+    if revision is not None and no_revision:
+        raise click.UsageError("give --revision N or --no-revision, not both")
     options = build_options_from(
-        reporter, output, cache_dir, no_cache, timeout, wait, revision=revision
+        reporter,
+        output,
+        cache_dir,
+        no_cache,
+        timeout,
+        wait,
+        revision=revision,
+        keep_revision=not no_revision,
+        replace=replace,
     )
     report_build(reporter, api.build(meeting, options))
 

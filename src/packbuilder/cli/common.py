@@ -123,6 +123,14 @@ cache_dir_option = click.option(
 )
 
 
+replace_option = click.option(
+    "--replace",
+    is_flag=True,
+    help="Replace the pack of another meeting if the output folder holds one "
+    "(without it, such a build stops with exit code 7).",
+)
+
+
 def resolve_cache_dir(cache_dir: Path | None, no_cache: bool) -> Path | None:
     """The cache folder a command uses: none with --no-cache, else --cache-dir or the default."""
     return None if no_cache else (cache_dir or api.default_cache_dir())

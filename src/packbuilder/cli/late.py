@@ -40,7 +40,8 @@ _date_type = click.DateTime(formats=["%Y-%m-%d"])
     "-o",
     "--output",
     type=click.Path(file_okay=False, path_type=Path),
-    help="The pack's output folder, to say whether it is up to date (default: build/<meeting>/).",
+    help="The pack's output folder, to say whether it is up to date "
+    "(default: build/<meeting>/ beside MEETING).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.option(
@@ -92,7 +93,7 @@ def status_command(
     required=True,
     help="The item numbers to include, as on the agenda, e.g. 3,8 or 3-5.",
 )
-@build_options("build/<meeting>-supplement/")
+@build_options("build/<meeting>-supplement/ beside MEETING")
 @click.option(
     "--published",
     type=_date_type,
@@ -116,12 +117,12 @@ def supplement_command(
     """Build a Supplementary Agenda of MEETING holding only the chosen items.
 
     It has its own front sheet listing only those items, its own page
-    numbers, bookmarks and manifest. The main pack (build/<meeting>/) is not
+    numbers, bookmarks and manifest. The main pack (build/<meeting>/ beside MEETING) is not
     touched. Items still To Follow or withdrawn cannot go in a supplement.
 
     \b
-    Example, when the minutes (item 3) and a late report (item 8) arrive:
-      packbuilder supplement meetings/osb-2022-05-11.yaml --items 3,8
+    Example, when the reports of items 8 and 9 arrived after the agenda went out:
+      packbuilder supplement meetings/osb-2022-05-11.yaml --items 8,9
     """
     options = build_options_from(
         reporter,

@@ -21,6 +21,7 @@ from .common import (
     build_options_from,
     handle_errors,
     meeting_argument,
+    replace_option,
     report_build,
 )
 
@@ -60,7 +61,8 @@ def events_for(reporter: Reporter, meeting: Path) -> api.Events:
 
 @click.command("watch")
 @meeting_argument
-@build_options("build/<meeting file name>/")
+@build_options("build/<meeting file name>/ beside MEETING")
+@replace_option
 @click.option(
     "--interval",
     type=click.FloatRange(min=0.1),
@@ -78,6 +80,7 @@ def watch_command(
     no_cache: bool,
     timeout: float,
     wait: float,
+    replace: bool,
     interval: float,
 ) -> None:
     """Build MEETING's pack, then rebuild it whenever one of its files changes.
@@ -94,7 +97,7 @@ def watch_command(
     if office is None:
         reporter.warning(NO_UNO)
     options = build_options_from(
-        reporter, output, cache_dir, no_cache, timeout, wait, office=office
+        reporter, output, cache_dir, no_cache, timeout, wait, office=office, replace=replace
     )
     watcher = api.Watcher(meeting, options, events_for(reporter, meeting), interval=interval)
     reporter.result(f"Watching {meeting} (Ctrl-C to stop)")

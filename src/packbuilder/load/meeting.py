@@ -40,11 +40,12 @@ from ..model.meeting import (
     Templates,
     TrackedChanges,
 )
-from ..paths import display_path
+from ..paths import display_path, recorded_path
 from . import schema as s
 from .paperplaces import check_paper_places
 from .plan import PLAN_FILE_NAMES, YAML_SUFFIXES
 from .templates import TEMPLATE_NAMES, find_template
+from .yamlfile import join_key
 
 PAPER_SUFFIXES = (".pdf", ".docx")
 
@@ -172,7 +173,7 @@ COMMITTEE = s.Struct(
         "name": s.Field(s.Str(), required=True, help="e.g. Overview and Scrutiny Board"),
         "body": s.Field(s.Str(), required=True, help="the council, e.g. Middlesbrough Council"),
         "members_prefix": s.Field(s.Str(), default="Councillors"),
-        "membership": s.Field(s.ListOf(MEMBER, nonempty=True), required=True),
+        "membership": s.Field(s.ListOf(MEMBER, nonempty=True, label="member"), required=True),
         "contact": s.Field(CONTACT, required=True),
         "signatory": s.Field(SIGNATORY, required=True),
         "address": s.Field(s.ListOf(s.Str(), allow_single=True)),
@@ -380,7 +381,7 @@ class ReportFields(s.Any_):
             name = key_node.value
             ctx.problems.add(
                 value_node,
-                f"{key}.{name}",
+                join_key(key, name),
                 f"the report field '{name}' should be a mapping of {', '.join(keys)}; "
                 f"found {s.describe(value_node)}",
                 f"write it as '{name}:' followed by indented lines such as '  {keys[0]}: ...'",
@@ -405,7 +406,7 @@ PAPER = s.Struct(
         **_DOCUMENT_FIELDS,
         "report": s.Field(ReportFields(), help="the cover report's fields"),
         "template": s.Field(s.FilePath(suffixes=(".docx",))),
-        "appendices": s.Field(s.ListOf(APPENDIX)),
+        "appendices": s.Field(s.ListOf(APPENDIX, label="appendix")),
     },
     _build_paper,
     shorthand=lambda node, ctx, key: {
@@ -442,11 +443,17 @@ def _check_files_exist(papers: list[Paper], ctx: s.Context) -> None:
         for document in paper.documents:
             source = document.source
             if isinstance(source, FileSource) and not source.path.is_file():
+                shown = display_path(source.path)
+                written = recorded_path(source.path, ctx.base_dir)
+                guess = s.did_you_mean(source.path, shown if written.startswith("(") else written)
                 ctx.problems.items.append(
-                    f"{document.origin}: file not found: {display_path(source.path)} — "
-                    "check the name and "
-                    "folder (paths are relative to the YAML file), or set the item's "
-                    "'status: to-follow' until the paper arrives"
+                    f"{document.origin}: file not found: {shown} — "
+                    + (
+                        f"{guess} Or "
+                        if guess
+                        else "check the name and folder (paths are relative to the YAML file), or "
+                    )
+                    + "set the item's 'status: to-follow' until the paper arrives"
                 )
 
 
@@ -458,7 +465,7 @@ class ItemNumber(s.Type):
     """An agenda item's number as printed: ``3``, or ``3a`` or ``3.1`` for one added after 3."""
 
     expected = "an item number such as 3, 3a or 3.1"
-    _PATTERN = re.compile(r"[1-9][0-9]*([A-Za-z]|\.[1-9][0-9]?)?")
+    PATTERN = re.compile(r"[1-9][0-9]*([A-Za-z]|\.[1-9][0-9]?)?")
     _WHOLE = re.compile(r"[+-]?[0-9]+")
     _ADVICE = (
         "write a whole number such as 3, or 3a or 3.1 for an item added after item 3; "
@@ -468,7 +475,7 @@ class ItemNumber(s.Type):
     def convert(self, node: yaml.Node, ctx: s.Context, key: str) -> str:
         text = str(self._scalar(node).value).strip()
         digits = text.rstrip(string.ascii_letters)
-        if self._PATTERN.fullmatch(text):
+        if self.PATTERN.fullmatch(text):
             digits = digits.partition(".")[0]
             if int(digits) > MAX_ITEM_NUMBER:
                 raise s.Invalid(
@@ -495,7 +502,7 @@ ITEM = s.Struct(
         "title": s.Field(s.Str(), required=True),
         "description": s.Field(s.Str()),
         "status": s.Field(s.Choice([x.value for x in ItemStatus]), default="normal"),
-        "papers": s.Field(s.ListOf(PAPER)),
+        "papers": s.Field(s.ListOf(PAPER, label="paper")),
         "added": s.Field(s.Date(), help="the date the item was added to the agenda"),
         "urgency": s.Field(s.Str(), help="the recorded reason for urgency of a late item"),
     },
@@ -584,14 +591,55 @@ def _with_default_templates(
     return replace(item, papers=papers)
 
 
+def printed_numbers(written: list[str | None]) -> list[str]:
+    """The number each item prints: its own ``number:``, else one more than the last whole
+    number before it, so that items after a sub-item go on counting (2, 2a, 3)."""
+    numbers: list[str] = []
+    last = 0
+    for number in written:
+        if number:
+            lead = re.match(r"[0-9]+", number)
+            last = int(lead.group()) if lead else last
+            numbers.append(number)
+        else:
+            last += 1
+            numbers.append(str(last))
+    return numbers
+
+
+def _valid_number(text: str) -> str | None:
+    """``text`` if it is an item number that :class:`ItemNumber` accepts, else None."""
+    if not ItemNumber.PATTERN.fullmatch(text):
+        return None
+    return (
+        text
+        if int(text.rstrip(string.ascii_letters).partition(".")[0]) <= MAX_ITEM_NUMBER
+        else None
+    )
+
+
+def _item_labels(node: yaml.SequenceNode) -> list[str]:
+    """``item 9``: each agenda item as messages name it, by the number it will print."""
+    written: list[str | None] = []
+    for child in node.value:
+        number = None
+        if isinstance(child, yaml.MappingNode):
+            for key_node, value_node in child.value:
+                if getattr(key_node, "value", None) == "number" and isinstance(
+                    value_node, yaml.ScalarNode
+                ):
+                    number = _valid_number(value_node.value.strip())
+        written.append(number)
+    return [f"item {number}" for number in printed_numbers(written)]
+
+
 def _number_items(items: list[AgendaItem], node: yaml.Node, ctx: s.Context) -> tuple:
+    present = [item for item in items if item is not s.MISSING]
+    numbers = printed_numbers([item.number or None for item in present])
     numbered: list[AgendaItem] = []
     seen: dict[str, AgendaItem] = {}
-    for position, item in enumerate(items, 1):
-        if item is s.MISSING:
-            continue
-        if not item.number:
-            item = replace(item, number=str(position))
+    for item, number in zip(present, numbers, strict=True):
+        item = replace(item, number=number)
         if item.number in seen:
             first = seen[item.number]
             ctx.problems.items.append(
@@ -614,14 +662,20 @@ MEETING = s.Struct(
         "notices": s.Field(s.ListOf(s.Str(), allow_single=True)),
         "published": s.Field(s.Date(), help="the publication date printed on the agenda"),
         "revision": s.Field(s.Int(minimum=1)),
-        "items": s.Field(s.ListOf(ITEM, nonempty=True), required=True),
+        "items": s.Field(s.ListOf(ITEM, nonempty=True, label=_item_labels), required=True),
     },
     _build_meeting,
 )
 
 
-def load_meeting(path: Path | str) -> Meeting:
-    """Load and validate a meeting definition file; raise DefinitionError listing all problems."""
+def load_meeting(path: Path | str, problems_found: list[str] | None = None) -> Meeting | None:
+    """Load and validate a meeting definition file; raise DefinitionError listing all problems.
+
+    With ``problems_found``, the problems are added to it instead of raised, and the
+    meeting is returned when it could be made despite them (a publication date after
+    the meeting, a paper not found...), so that a caller can go on to find the problems
+    of the papers too; None when it could not.
+    """
     path = Path(path)
     try:
         is_dir = path.is_dir()
@@ -631,4 +685,5 @@ def load_meeting(path: Path | str) -> Meeting:
         raise DefinitionError(
             [f"{path}: is a folder"], hint="give the meeting's .yaml file, e.g. meetings/osb.yaml"
         )
-    return s.load(path, MEETING)
+    meeting = s.load(path, MEETING, problems_found)
+    return None if meeting is s.MISSING else meeting

@@ -18,6 +18,7 @@ import calendar
 import datetime as dt
 import difflib
 import errno
+import itertools
 import re
 import stat
 from collections.abc import Callable, Mapping
@@ -31,7 +32,7 @@ from ..dates import FIRST_YEAR, LAST_YEAR
 from ..exceptions import DefinitionError
 from ..model.pagesel import PageSelection, PageSelectionError, parse_page_selection
 from ..paths import absolute_path, display_path
-from .yamlfile import compose_yaml
+from .yamlfile import compose_yaml, join_key, parent_key
 
 MISSING: Any = object()
 
@@ -383,7 +384,8 @@ class FilePath(Type):
         if self.must_exist and kind == "missing":
             raise Invalid(
                 f"file not found: {text} (looked for {display_path(path)})",
-                "check the spelling and the folder; paths are relative to the YAML file",
+                did_you_mean(path, text)
+                or "check the spelling and the folder; paths are relative to the YAML file",
             )
         return path
 
@@ -395,6 +397,24 @@ class FilePath(Type):
             f"'{text}' is a folder, not a file",
             f"name the {kind}file in it" + (holds or f", such as '{example}'"),
         )
+
+
+NEAREST_LOOKED_AT = 2000
+"""At most this many names of a folder are compared with a missing file's."""
+
+
+def did_you_mean(path: Path, written: str) -> str | None:
+    """``did you mean 'papers/budget.pdf'?``: the file in the same folder whose name is
+    nearest a missing one's (as the clerk would write it), or None when none is close."""
+    try:
+        names = [entry.name for entry in itertools.islice(path.parent.iterdir(), NEAREST_LOOKED_AT)]
+    except (OSError, ValueError):
+        return None
+    close = difflib.get_close_matches(path.name, names, n=1, cutoff=0.6)
+    if not close:
+        return None
+    head = written.replace("\\", "/").rpartition("/")[0]
+    return f"did you mean '{head + '/' if head else ''}{close[0]}'?"
 
 
 def files_in(folder: Path, suffixes: tuple[str, ...], limit: int = 3) -> str:
@@ -427,16 +447,43 @@ class Pages(Type):
             ) from None
 
 
-class ListOf(Type):
-    """A list of ``item``; a single value is accepted as a list of one if ``allow_single``."""
+Labels = Callable[[yaml.SequenceNode], list[str]]
+"""The names of a list's entries in messages, from its node (``item 9``, ``item 2a``)."""
 
-    def __init__(self, item: Type, *, allow_single: bool = False, nonempty: bool = False):
+
+class ListOf(Type):
+    """A list of ``item``; a single value is accepted as a list of one if ``allow_single``.
+
+    An entry is named in messages by ``label`` and its position counted from 1
+    (``paper 2``), or by what ``label`` returns for the list (``item 2a``), or
+    else as ``key[2]`` (also counted from 1).
+    """
+
+    def __init__(
+        self,
+        item: Type,
+        *,
+        allow_single: bool = False,
+        nonempty: bool = False,
+        label: str | Labels | None = None,
+    ):
         self.item, self.allow_single, self.nonempty = item, allow_single, nonempty
+        self.label = label
         self.expected = f"a list of {item.expected}"
 
     @property
     def advice(self) -> str:
         return "write each entry on its own line, indented and starting with '- '"
+
+    def entry_keys(self, node: yaml.SequenceNode, key: str) -> list[str]:
+        """How each entry of the list at ``key`` is named in messages."""
+        if self.label is None:
+            return [f"{key}[{index}]" for index in range(1, len(node.value) + 1)]
+        if isinstance(self.label, str):
+            names = [f"{self.label} {index}" for index in range(1, len(node.value) + 1)]
+        else:
+            names = self.label(node)
+        return [join_key(parent_key(key), name) for name in names]
 
     def convert(self, node: yaml.Node, ctx: Context, key: str) -> list[Any]:
         if not isinstance(node, yaml.SequenceNode):
@@ -446,8 +493,7 @@ class ListOf(Type):
         if self.nonempty and not node.value:
             raise Invalid("the list is empty", "add at least one entry, on a line starting '- '")
         values = []
-        for index, child in enumerate(node.value):
-            child_key = f"{key}[{index}]"
+        for child, child_key in zip(node.value, self.entry_keys(node, key), strict=True):
             try:
                 values.append(self.item.convert(child, ctx, child_key))
             except Invalid as exc:
@@ -466,10 +512,10 @@ class Any_(Type):
             for key_node, value_node in node.value:
                 name = key_name(key_node, ctx, key)
                 if name is not None:
-                    values[name] = self.convert(value_node, ctx, f"{key}.{name}")
+                    values[name] = self.convert(value_node, ctx, join_key(key, name))
             return values
         if isinstance(node, yaml.SequenceNode):
-            return [self.convert(v, ctx, f"{key}[{i}]") for i, v in enumerate(node.value)]
+            return [self.convert(v, ctx, f"{key}[{i}]") for i, v in enumerate(node.value, start=1)]
         if is_null(node):
             return ""
         return str(node.value)
@@ -544,7 +590,7 @@ class Struct(Type):
             name = key_name(key_node, ctx, key)
             if name is None:
                 continue
-            child_key = f"{key}.{name}" if key else name
+            child_key = join_key(key, name)
             if name in seen:
                 ctx.problems.add(key_node, child_key, f"'{name}' is given twice", "keep one")
                 continue
@@ -576,7 +622,7 @@ class Struct(Type):
                 values[name] = MISSING
                 if name in suggested:
                     continue
-                child_key = f"{key}.{name}" if key else name
+                child_key = join_key(key, name)
                 hint = f"add '{name}:' with {spec.type.expected}"
                 if spec.help:
                     hint += f" ({spec.help})"

@@ -122,17 +122,49 @@ class _Open:
 _KEY_PATH_DEPTH = 12
 """Levels of a key shown in a message; deeper ones are shown as '...'."""
 
+LIST_LABELS = {"items": "item", "papers": "paper", "appendices": "appendix", "membership": "member"}
+"""Lists whose entries messages name by a word and their place, counted from 1: ``paper 2``."""
+
+
+def join_key(key: str, name: str) -> str:
+    """The key of ``name`` inside ``key``, as messages write it: ``item 3, status`` after a
+    list entry, ``committee.contact`` after a key."""
+    if not key:
+        return name
+    last = key.rsplit(", ", 1)[-1]
+    return f"{key}, {name}" if " " in last else f"{key}.{name}"
+
+
+def parent_key(key: str) -> str:
+    """``key`` without its last part: ``item 3`` for ``item 3, papers``, "" for ``items``."""
+    comma, dot = key.rfind(", "), key.rfind(".")
+    if comma < 0 and dot < 0:
+        return ""
+    if comma > dot or " " in key[dot:]:
+        return key[:comma] if comma >= 0 else ""
+    return key[:dot]
+
+
+def list_entry_key(key: str, index: int) -> str:
+    """The key of entry ``index`` (from 1) of the list at ``key``: ``item 3, paper 2`` for a
+    list named in :data:`LIST_LABELS`, else ``notices[2]``."""
+    name = key[len(parent_key(key)) :].lstrip(", .")
+    label = LIST_LABELS.get(name)
+    if label is None:
+        return f"{key}[{index}]"
+    return join_key(parent_key(key), f"{label} {index}")
+
 
 def _key_path(stack: list[_Open]) -> str:
-    """The dotted key of the node being read inside ``stack``: ``items[0].papers[1].report``."""
+    """The key of the node being read inside ``stack``: ``item 1, paper 2, report``."""
     path = ""
     for depth, frame in enumerate(stack):
         if depth == _KEY_PATH_DEPTH:
             return path + "..."
         if not frame.mapping:
-            path += f"[{frame.children}]"
+            path = list_entry_key(path, frame.children + 1)
         elif frame.children % 2:  # reading a value: its key is known
-            path += f".{frame.key}" if path else frame.key
+            path = join_key(path, frame.key)
         else:  # reading a key
             break
     return path

@@ -39,6 +39,7 @@ from ..inputs.pdflimits import REEXPORT, LimitError, set_limits
 from ..inputs.pdfread import READ_ERRORS, REPAIR_HINT, collect_pypdf_warnings
 from ..inputs.session import open_source_pdf
 from ..load.plan import load_plan
+from ..load.yamlfile import join_key
 from ..model.forwardplan import Plan
 from ..model.limits import Limits
 from ..model.meeting import (
@@ -446,7 +447,9 @@ def _select(document: Document, reader: PdfReader) -> list[int]:
         raise InputError(
             f"pages '{source.pages}' of {source.path.name}: {exc}",
             where=location(
-                display_path(origin.file), source.pages.line or origin.line, f"{origin.key}.pages"
+                display_path(origin.file),
+                source.pages.line or origin.line,
+                join_key(origin.key or "", "pages"),
             ),
             hint=f"choose pages between 1 and {count}, or remove 'pages' to include them all",
         ) from None

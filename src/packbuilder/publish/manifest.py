@@ -9,8 +9,10 @@ table), the hash of the rendered Word document's content.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,13 +36,26 @@ MANIFEST_VERSION = 1
 
 
 def slugify(text: str, limit: int = 48) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """``text`` as a file name part: letters without accents (Siân -> sian, ŵ -> w), digits,
+    hyphens; at most ``limit`` characters."""
+    plain = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
     return slug[:limit].rstrip("-") or "item"
 
 
 def item_pdf_name(number: str, title: str) -> str:
-    """``items/item-04-executive-forward-work-programme.pdf``."""
-    padded = number.zfill(2) if number.isdigit() else slugify(number, 8)
+    """``items/item-04-executive-forward-work-programme.pdf``.
+
+    The number's whole part is written with two digits and what follows it is kept
+    (``item-03.1-...``, ``item-05a-...``), so the files sort in agenda order.
+    """
+    lead = re.match(r"[0-9]+", number)
+    if lead is None:
+        padded = slugify(number, 8)
+    else:
+        rest = re.sub(r"[^a-z0-9.]+", "", number[lead.end() :].lower())
+        padded = lead.group().zfill(2) + rest
     return f"items/item-{padded}-{slugify(title)}.pdf"
 
 
@@ -144,6 +159,7 @@ def build_manifest(
         "kind": kind,
         "meeting": {
             "file": meeting.path.name,
+            "source_id": meeting_source_id(meeting.path),
             "committee": meeting.committee.name,
             "title": meeting.display_title,
             "date": meeting.date.isoformat(),
@@ -165,6 +181,29 @@ def build_manifest(
         },
         "outputs": {name: sha256_file(path) for name, path in sorted(outputs.items())},
     }
+
+
+def meeting_source_id(path: Path) -> str:
+    """Which meeting file a pack was built from, without writing down where it is: a hash
+    of its full path."""
+    return hashlib.sha256(str(Path(path).resolve()).encode()).hexdigest()[:16]
+
+
+def is_other_meeting(manifest: dict[str, Any], meeting: Meeting) -> bool:
+    """Whether ``manifest`` is of a pack of another meeting than ``meeting``.
+
+    The same meeting file (moved date and all), or the same committee on the same
+    day, is the same meeting; anything else is another.
+    """
+    built = manifest.get("meeting") or {}
+    if not isinstance(built, dict):
+        return True
+    if built.get("source_id") == meeting_source_id(meeting.path):
+        return False
+    return (built.get("committee"), built.get("date")) != (
+        meeting.committee.name,
+        meeting.date.isoformat(),
+    )
 
 
 def write_manifest(path: Path, manifest: dict[str, Any]) -> None:

@@ -19,6 +19,7 @@ import secrets
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -29,31 +30,64 @@ from typing import Any
 
 from ...exceptions import ConversionTimeoutError, ConverterError, ConverterMissingError
 
-INSTALL_HINT = (
-    "install LibreOffice and the fonts with: sudo apt-get install libreoffice-writer-nogui "
-    "fonts-liberation2 fonts-crosextra-carlito (or set PACKBUILDER_SOFFICE to the soffice program)"
+INSTALL_HINTS = {
+    "linux": "install LibreOffice and the fonts with: sudo apt-get install "
+    "libreoffice-writer-nogui fonts-liberation2 fonts-crosextra-carlito (Debian, Ubuntu; "
+    "on other systems install "
+    "LibreOffice from your package manager)",
+    "darwin": "install LibreOffice from https://www.libreoffice.org/download/ (or with "
+    "'brew install --cask libreoffice'); it goes in /Applications",
+    "win32": "install LibreOffice from https://www.libreoffice.org/download/ (or with "
+    "'winget install TheDocumentFoundation.LibreOffice'); it goes in C:\\Program Files",
+}
+
+
+def install_hint() -> str:
+    """How to install LibreOffice on this system, and how to name it if it is elsewhere."""
+    system = "win32" if sys.platform.startswith(("win", "cygwin")) else sys.platform
+    return INSTALL_HINTS.get(system, INSTALL_HINTS["linux"]) + (
+        "; or name the program with --soffice or PACKBUILDER_SOFFICE"
+    )
+
+
+STANDARD_PLACES = (
+    r"C:\Program Files\LibreOffice\program\soffice.exe",
+    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
+    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+    "/usr/lib/libreoffice/program/soffice",
+    "/opt/libreoffice/program/soffice",
+    "/snap/bin/libreoffice",
 )
+"""Where LibreOffice's installers put ``soffice`` when it is not on PATH (Windows, macOS)."""
 PDF_FILTER = "pdf:writer_pdf_Export"
 
 
-def find_soffice() -> str:
-    """The ``soffice`` program to run: ``$PACKBUILDER_SOFFICE`` or the first on PATH."""
+def find_soffice(places: tuple[str, ...] | None = None) -> str:
+    """The ``soffice`` program to run: ``$PACKBUILDER_SOFFICE`` (``--soffice``), else the
+    first on PATH, else the first of the places LibreOffice's installers use."""
     configured = os.environ.get("PACKBUILDER_SOFFICE")
     if configured:
         found = shutil.which(configured)
         if not found:
             raise ConverterMissingError(
-                f"PACKBUILDER_SOFFICE is set to '{configured}', which is not a program",
-                hint=INSTALL_HINT,
+                f"the LibreOffice program '{configured}' (named with --soffice or "
+                "PACKBUILDER_SOFFICE) is not there, or is not a program",
+                hint="check the path (on Windows it ends in \\program\\soffice.exe, on macOS "
+                "in /Contents/MacOS/soffice), or leave it out to use an installed one; to "
+                f"install LibreOffice: {install_hint()}",
             )
         return found
     for name in ("soffice", "libreoffice"):
         found = shutil.which(name)
         if found:
             return found
+    for place in STANDARD_PLACES if places is None else places:
+        if os.path.isfile(place) and os.access(place, os.X_OK):
+            return place
     raise ConverterMissingError(
-        "LibreOffice (soffice) is not installed; it is needed to convert Word documents",
-        hint=INSTALL_HINT,
+        "LibreOffice (soffice) is not installed, or not where packbuilder looks (on PATH, "
+        "and where LibreOffice's installers put it); it is needed to convert Word documents",
+        hint=install_hint(),
     )
 
 
@@ -229,7 +263,7 @@ def _run_group(command: list[str], *, timeout: float, what: str, runs: Runs | No
         )
     except OSError as exc:
         raise ConverterMissingError(
-            f"could not start LibreOffice ({exc.strerror})", hint=INSTALL_HINT
+            f"could not start LibreOffice ({exc.strerror})", hint=install_hint()
         ) from exc
     try:
         return _wait(process, timeout=timeout, what=what, runs=runs)
@@ -417,7 +451,7 @@ class OfficeServer:
             )
         except OSError as exc:
             raise OfficeStartError(
-                f"could not start LibreOffice ({exc.strerror})", hint=INSTALL_HINT
+                f"could not start LibreOffice ({exc.strerror})", hint=install_hint()
             ) from exc
         finally:
             log.close()
