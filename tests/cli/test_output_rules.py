@@ -94,3 +94,18 @@ def test_a_meeting_moved_to_another_day_is_still_the_same_meeting(council):
     dec.write_text(dec.read_text().replace("date: 2022-12-07", "date: 2022-12-14"))
     result = invoke("build", str(dec), "--no-cache")
     assert result.exit_code == 0, result.output
+
+
+def test_the_lock_file_is_removed_when_the_build_ends_whatever_the_outcome(council):
+    dec, jan = council / "dec" / "meeting.yaml", council / "jan" / "meeting.yaml"
+    lock = council / "dec" / "build" / ".meeting.lock"
+    assert invoke("build", str(dec), "--no-cache").exit_code == 0
+    assert not lock.exists(), "built"
+    refused = invoke("build", str(jan), "-o", str(dec.parent / "build" / "meeting"))
+    assert refused.exit_code == ExitCode.OUTPUT_ERROR
+    assert not lock.exists(), "refused"
+    (council / "dec" / "papers" / "budget.pdf").write_bytes(b"not a pdf")
+    failed = invoke("build", str(dec), "--no-cache")
+    assert failed.exit_code == ExitCode.BAD_DOCUMENT, failed.output
+    assert not lock.exists(), "failed"
+    assert sorted(p.name for p in (council / "dec" / "build").iterdir()) == ["meeting"]

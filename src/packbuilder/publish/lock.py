@@ -3,8 +3,10 @@
 Two builds of the same meeting (a clerk pressing Enter twice, a cron job
 meeting a clerk's manual run) would otherwise race to replace the same
 output folder. :func:`build_lock` takes an exclusive ``flock`` on
-``.<folder>.lock`` next to the output folder for the whole build; a second
-build waits for it up to ``wait`` seconds, then fails with
+``.<folder>.lock`` next to the output folder for the whole build and removes
+the file when the build ends, however it ends (only a build killed outright
+leaves it; the next build uses it and removes it); a second build waits for
+it up to ``wait`` seconds, then fails with
 :class:`~packbuilder.exceptions.BuildLockedError` saying when the build that
 holds it started.
 
@@ -59,17 +61,43 @@ def build_lock(
     the lock file cannot be created (the folder is not writable).
     """
     path = lock_path(output_dir)
+    deadline = time.monotonic() + max(0.0, wait)
+    while True:
+        fd = _open_lock(path)
+        try:
+            _acquire(fd, path, output_dir, wait, deadline, progress)
+        except BaseException:
+            os.close(fd)
+            raise
+        if _still_there(fd, path):
+            break
+        os.close(fd)  # its holder removed it as it finished: take the one there now
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
-    except OSError as exc:
-        raise _cannot_lock(exc, path) from exc
-    try:
-        _acquire(fd, path, output_dir, wait, progress)
         _write_holder(fd)
         yield path
     finally:
+        # Removed while still held, so a build waiting on this file finds it gone when it
+        # gets the lock (:func:`_still_there`) and locks the file at the path instead.
+        with contextlib.suppress(OSError):
+            path.unlink()
         os.close(fd)  # closing the descriptor releases the lock
+
+
+def _open_lock(path: Path) -> int:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+    except OSError as exc:
+        raise _cannot_lock(exc, path) from exc
+
+
+def _still_there(fd: int, path: Path) -> bool:
+    """Whether the file locked through ``fd`` is still the one at ``path``."""
+    try:
+        here, locked = os.stat(path), os.fstat(fd)
+    except OSError:
+        return False
+    return (here.st_dev, here.st_ino) == (locked.st_dev, locked.st_ino)
 
 
 def _acquire(
@@ -77,9 +105,9 @@ def _acquire(
     path: Path,
     output_dir: Path,
     wait: float,
+    deadline: float,
     progress: Callable[[str], None] | None,
 ) -> None:
-    deadline = time.monotonic() + max(0.0, wait)
     told = False
     while True:
         try:
