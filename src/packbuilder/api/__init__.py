@@ -18,6 +18,7 @@ from ..publish.lock import DEFAULT_WAIT
 from .forward_plan import EditionResult, build_forward_plan, check_plan
 from .late import changes_since_previous, compare, default_supplement_dir, status, supplement
 from .meeting import BuildOptions, BuildResult, build, check, default_output_dir
+from .new import NewCouncil, new_council
 from .watch import DEFAULT_INTERVAL, Events, Watcher
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "BuildOptions",
     "BuildResult",
     "EditionResult",
+    "NewCouncil",
     "Events",
     "OfficeServer",
     "Watcher",
@@ -41,6 +43,7 @@ __all__ = [
     "default_cache_dir",
     "default_output_dir",
     "default_supplement_dir",
+    "new_council",
     "status",
     "supplement",
 ]

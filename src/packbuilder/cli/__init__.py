@@ -15,6 +15,7 @@ from .build import build, check
 from .common import EXIT_CODES_HELP, Reporter
 from .forward_plan import forward_plan
 from .late import COMMANDS
+from .new import new_command
 from .watch import watch_command
 
 GLOBAL_FLAGS = ("--debug", "-q", "--quiet", "-v", "--verbose")
@@ -70,7 +71,7 @@ def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool, soffice: s
     ctx.obj = Reporter(quiet, verbose, debug)
 
 
-for _command in (build, check, *COMMANDS, watch_command, forward_plan):
+for _command in (new_command, build, check, *COMMANDS, watch_command, forward_plan):
     main.add_command(_command)
 
 __all__ = ["main"]

@@ -1,0 +1,64 @@
+"""``packbuilder new``: a council folder that builds as it is, and never overwrites anything.
+Fake LibreOffice (tests/helpers/fakeconv.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from click.testing import CliRunner
+
+from packbuilder import api
+from packbuilder.cli import main
+from packbuilder.convert._exec import soffice
+from packbuilder.exceptions import ExitCode
+from packbuilder.load.meeting import load_meeting
+
+from helpers import fakeconv
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_a_new_council_folder_builds_its_first_meeting(tmp_path, monkeypatch):
+    monkeypatch.setattr(soffice, "convert_to_pdf", fakeconv.convert_to_pdf)
+    monkeypatch.chdir(tmp_path)
+    made = invoke("new", "council", "--committee", "Pwyllgor Craffu", "--council", "Cyngor Môn")
+    assert made.exit_code == 0, made.output
+    folder = tmp_path / "council"
+    meetings = sorted((folder / "meetings").glob("*.yaml"))
+    assert len(meetings) == 1 and meetings[0].name.endswith("-pwyllgor-craffu.yaml")
+    assert f"packbuilder build council/meetings/{meetings[0].name}" in made.output
+    for name in ("agenda.docx", "report.docx", "forward-plan.docx"):
+        assert (folder / "templates" / name).is_file()
+    assert (folder / "meetings" / "papers").is_dir()
+    readme = (folder / "README.txt").read_text(encoding="utf-8")
+    assert f"packbuilder build council/meetings/{meetings[0].name}" in readme
+    meeting = load_meeting(meetings[0])
+    assert meeting.committee.name == "Pwyllgor Craffu" and meeting.committee.body == "Cyngor Môn"
+    assert meeting.committee.templates.agenda == folder / "templates" / "agenda.docx"
+    built = invoke("build", str(meetings[0]), "--no-cache")
+    assert built.exit_code == 0, built.output
+    manifest = json.loads(
+        (folder / "meetings" / "build" / meetings[0].stem / "manifest.json").read_text()
+    )
+    assert [item["agenda_text"] for item in manifest["items"]][2:] == ["To Follow", "3 - 4"]
+    status = invoke("status", str(meetings[0]))
+    assert status.exit_code == 0 and "meets the deadline" in status.output, status.output
+
+
+def test_the_first_meeting_is_four_weeks_on_and_published_on_the_deadline(tmp_path):
+    made = api.new_council(tmp_path / "c", on=dt.date(2026, 12, 2))
+    meeting = load_meeting(made.meeting)
+    # 5 clear working days before Wednesday 30 December, Christmas and Boxing Day not counted
+    assert meeting.date == dt.date(2026, 12, 30) and meeting.published == dt.date(2026, 12, 18)
+
+
+def test_a_folder_that_holds_anything_is_refused_and_left_as_it_was(tmp_path):
+    (tmp_path / "council").mkdir()
+    (tmp_path / "council" / "notes.txt").write_text("mine")
+    result = invoke("new", str(tmp_path / "council"))
+    assert result.exit_code == ExitCode.OUTPUT_ERROR, result.output
+    assert "already holds files" in result.output and "Traceback" not in result.output
+    assert [p.name for p in (tmp_path / "council").iterdir()] == ["notes.txt"]
