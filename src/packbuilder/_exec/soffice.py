@@ -33,7 +33,20 @@ INSTALL_HINT = (
     "install LibreOffice and the fonts with: sudo apt-get install libreoffice-writer-nogui "
     "fonts-liberation2 fonts-crosextra-carlito (or set PACKBUILDER_SOFFICE to the soffice program)"
 )
-PDF_FILTER = "pdf:writer_pdf_Export"
+PDF_EXPORT_OPTIONS: dict[str, bool] = {"UseTaggedPDF": True}
+"""LibreOffice's PDF export options: a tagged PDF (headings, lists, tables, reading order).
+
+The same options go to a kept-running LibreOffice as ``FilterData`` (:mod:`.uno_bridge`).
+"""
+PDF_FILTER = "pdf:writer_pdf_Export:" + json.dumps(
+    {
+        name: {"type": "boolean", "value": "true" if value else "false"}
+        for name, value in PDF_EXPORT_OPTIONS.items()
+    },
+    separators=(",", ":"),
+)
+"""The ``--convert-to`` argument. LibreOffice 7.4 reads export options only in this JSON
+form: ``{"UseTaggedPDF":true}`` and ``UseTaggedPDF=true`` are silently ignored."""
 
 
 def find_soffice() -> str:
@@ -434,9 +447,12 @@ class OfficeServer:
             for attempt in (1, 2):
                 self.start()
                 try:
-                    reply = self._request(
-                        {"in": str(source.resolve()), "out": str(target.resolve())}, timeout
-                    )
+                    request = {
+                        "in": str(source.resolve()),
+                        "out": str(target.resolve()),
+                        "options": PDF_EXPORT_OPTIONS,
+                    }
+                    reply = self._request(request, timeout)
                 except TimeoutError:
                     self.kill()
                     raise timed_out(timeout, source.name) from None
