@@ -43,6 +43,14 @@ places in the pack, read errors), and those named above.
 """
 
 from .pack import write_pack
-from .spec import LINK_PREFIX, Bookmark, PackMetadata, PackPage, PackSpec
+from .spec import LINK_PREFIX, Bookmark, PackMetadata, PackPage, PackSpec, Section
 
-__all__ = ["LINK_PREFIX", "Bookmark", "PackMetadata", "PackPage", "PackSpec", "write_pack"]
+__all__ = [
+    "LINK_PREFIX",
+    "Bookmark",
+    "PackMetadata",
+    "PackPage",
+    "PackSpec",
+    "Section",
+    "write_pack",
+]

@@ -13,8 +13,8 @@ first occurrence of their page.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from pypdf import PdfReader
@@ -23,9 +23,12 @@ from pypdf.generic import DictionaryObject, IndirectObject
 from ..pdfread import READ_ERRORS
 from .actions import clean_entries
 from .forms import MergedForm
-from .objects import ObjectWriter, resolve
+from .objects import ObjectWriter, Ref, resolve
 from .sources import PageMap, PerReader
 from .spec import LINK_PREFIX
+
+if TYPE_CHECKING:
+    from .structure import StructureWriter
 
 _LINK_SKIP = frozenset({"/A", "/Dest", "/P", "/Parent", "/StructParent", "/PA"})
 
@@ -45,12 +48,17 @@ class LinkWriter:
         page_map: PageMap,
         link_targets: Mapping[str, int],
         form: MergedForm | None = None,
+        *,
+        structure: StructureWriter | None = None,
+        page_label: Callable[[int], str] = lambda position: str(position + 1),
     ):
         self.objects = objects
         self.page_map = page_map
         self.link_targets = link_targets
         self.form = form or MergedForm()
         self.named = NAMED_DESTINATIONS
+        self.structure = structure
+        self.page_label = page_label
 
     def annotations(
         self, reader: PdfReader, src: DictionaryObject, position: int, first_use: bool
@@ -69,27 +77,46 @@ class LinkWriter:
                 if isinstance(raw, IndirectObject):
                     self.objects.omit(reader, raw.idnum)
                 continue
+            idnum = raw.idnum if isinstance(raw, IndirectObject) else -1
             if subtype == "/Link":
                 link = self._link(reader, annot, position)
                 if link is not None:
                     number = self.objects.allocate()
+                    key = self._struct_parent(reader, idnum, position, number)
+                    if key is not None:
+                        link["/StructParent"] = key
                     self.objects.emit(number, link)
                     result.append(number)
             elif isinstance(raw, IndirectObject):
                 widget = self.form.widget(reader, raw.idnum, position)
                 if widget is False:
                     if first_use:
-                        self._clean(reader, raw.idnum, annot)
+                        self._clean(reader, raw.idnum, annot, position)
                         result.append(raw)
                 elif widget is not None:
                     result.append(widget)
         return result
 
-    def _clean(self, reader: PdfReader, idnum: int, annot: dict) -> None:
-        """Have an annotation copied without its unsafe or broken actions (:mod:`.actions`)."""
+    def _clean(self, reader: PdfReader, idnum: int, annot: dict, position: int) -> None:
+        """Have an annotation copied without its unsafe or broken actions (:mod:`.actions`),
+        with its ``/StructParent`` renumbered for the pack's structure (or removed)."""
         changes, _problems = clean_entries(annot)
+        if dict.get(annot, "/Subtype") == "/Popup":  # shown with its parent: never tagged
+            key = None
+        else:
+            key = self._struct_parent(reader, idnum, position, None)
+        if key is not None or dict.get(annot, "/StructParent") is not None:
+            changes["/StructParent"] = key
         if changes:
             self.objects.overrides[(id(reader), idnum)] = changes
+
+    def _struct_parent(
+        self, reader: PdfReader, idnum: int, position: int, number: Ref | None
+    ) -> int | None:
+        """The annotation's ``/StructParent`` in the pack (:mod:`.structure`), or None."""
+        if self.structure is None:
+            return None
+        return self.structure.annotation_key(reader, idnum, position, number)
 
     def _link(self, reader: PdfReader, annot: dict, position: int) -> dict[str, Any] | None:
         """The link rewritten for the pack, or None to drop it."""
@@ -141,6 +168,7 @@ class LinkWriter:
             if target is None:
                 return None
             entries["/Dest"] = self.page_map.dest(target)
+            entries["/Contents"] = f"Go to item {number}, page {self.page_label(target)}"
             return entries
         entries["/A"] = raw_action
         return entries

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..exceptions import OutputError
-from .spec import PackSpec, check_spec, shift_bookmarks
+from .spec import PackSpec, check_spec, shift_bookmarks, shift_sections
 from .writer import PackWriter
 
 
@@ -45,6 +45,7 @@ def _extract(spec: PackSpec, first: int, last: int) -> bytes:
         bookmarks=bookmarks,
         link_targets=links,
         metadata=metadata,
+        sections=shift_sections(spec.sections, start, stop),
     )
     return PackWriter(part, first_number=first, total=len(spec.pages)).build()
 
