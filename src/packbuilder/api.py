@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from . import rendercache, supplement_items
+from . import accessibility, rendercache, supplement_items
 from ._exec.soffice import OfficeServer
 from .assemble import write_pack
 from .changes import Changes, compare_manifests
@@ -53,6 +53,7 @@ from .packplan import build_pack_spec
 from .render import render_agenda
 from .render.docx import open_template
 from .rendercache import RenderCache, RenderStats
+from .schema import display_path
 from .session import BuildSession, SessionStats
 from .status import MeetingStatus, meeting_status, pack_state
 
@@ -174,7 +175,8 @@ def status(
     inputs = input_files(meeting, load_plans(meeting))
     current = {relative(path, base): sha256_file(path) for path in inputs if path.is_file()}
     pack = pack_state(folder.as_posix(), read_manifest(folder / MANIFEST), current)
-    return meeting_status(meeting, today, pack)
+    untagged = tuple(display_path(p, base) for p in accessibility.meeting_untagged(meeting))
+    return replace(meeting_status(meeting, today, pack), untagged=untagged)
 
 
 def supplement(
@@ -306,7 +308,7 @@ def _build_into(
     # The standalone agenda is the pack's front sheet, stamped and numbered as in the pack.
     extracts[staging / "agenda.pdf"] = (front.layout.front.first, front.layout.front.last)
     (staging / "items").mkdir(exist_ok=True)
-    write_pack(spec, staging / PACK_FILE, extracts=extracts)
+    written = write_pack(spec, staging / PACK_FILE, extracts=extracts)
     render_agenda(
         meeting.committee.templates.agenda,
         meeting,
@@ -324,6 +326,13 @@ def _build_into(
         meeting, front, documents, kind=kind, outputs=outputs, item_files=item_files
     )
     warnings = paper_warnings(documents)  # after assembly: copying pages can add repairs
+    untagged = accessibility.untagged_papers(documents)
+    manifest["accessibility"] = accessibility.manifest_entry(
+        untagged, meeting.path.parent, tagged=written.tagged, pdfua=written.pdfua
+    )
+    untagged_warning = accessibility.untagged_warning(untagged)
+    if untagged_warning is not None:
+        warnings.append(untagged_warning)
     manifest["warnings"] = [
         {
             "file": relative(w.file, meeting.path.parent) if w.file else w.name,

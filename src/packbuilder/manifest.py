@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .assemble.structure import is_tagged
 from .convert import docx_content_hash
 from .documents import DocumentKey, PreparedDocument, plans_read
 from .exceptions import InputError
@@ -111,6 +112,7 @@ def build_manifest(
                     "pages": _range(doc_range),
                     "source_pages": len(prepared.reader.pages),
                     "selected": [n + 1 for n in prepared.indices],
+                    "tagged": is_tagged(prepared.reader),
                 }
                 if isinstance(source, FileSource):
                     entry["file"] = relative(source.path, base)

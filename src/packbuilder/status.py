@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .accessibility import untagged_message
 from .datefmt import weekday_date
 from .dates import clear_days_between, is_working_day, latest_publication_date
 from .model import AgendaItem, DayCounting, FileSource, ForwardPlanSource, ItemStatus, Meeting
@@ -175,6 +176,8 @@ class MeetingStatus:
     withdrawn: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = ()
     pack: PackState | None = None
+    untagged: tuple[str, ...] = ()
+    """The PDF papers here that are not tagged (no structure tree), as the meeting names them."""
 
     @property
     def clear_days_at_publication(self) -> int | None:
@@ -238,6 +241,7 @@ class MeetingStatus:
             "withdrawn": [{"number": n, "title": t} for n, t in self.withdrawn],
             "notes": list(self.notes),
             "pack": self.pack.as_dict() if self.pack else None,
+            "untagged_papers": list(self.untagged),
             "problems": self.problems,
         }
 
@@ -277,6 +281,10 @@ class MeetingStatus:
         )
         if self.withdrawn:
             lines += self._section("Withdrawn", [f"item {n}: {t}" for n, t in self.withdrawn], "")
+        if self.untagged:
+            lines += self._section(
+                f"Accessibility: {untagged_message(len(self.untagged))}", list(self.untagged), ""
+            )
         for note in self.notes:
             lines.append(f"Note: {note}")
         problems = self.problems

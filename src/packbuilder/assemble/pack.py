@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..exceptions import OutputError
@@ -11,9 +12,18 @@ from .spec import PackSpec, check_spec, shift_bookmarks, shift_sections
 from .writer import PackWriter
 
 
+@dataclass(frozen=True)
+class PackResult:
+    """What the pack file is: tagged (it has a structure tree), and whether it claims PDF/UA
+    (every page's content tagged or an artifact, every annotation tagged)."""
+
+    tagged: bool
+    pdfua: bool
+
+
 def write_pack(
     spec: PackSpec, out: Path, *, extracts: Mapping[Path, tuple[int, int]] | None = None
-) -> None:
+) -> PackResult:
     """Write the pack to ``out`` and each extract (1-based inclusive page range) to its path.
 
     Raises :class:`DocumentError` when a paper turns out to be unreadable while
@@ -21,11 +31,14 @@ def write_pack(
     """
     check_spec(spec)
     total = len(spec.pages)
-    _write_file(out, PackWriter(spec, first_number=1, total=total).build())
+    writer = PackWriter(spec, first_number=1, total=total)
+    _write_file(out, writer.build())
+    result = PackResult(tagged=bool(writer.structure.uses), pdfua=writer.pdfua)
     for path, (first, last) in (extracts or {}).items():
         if not 1 <= first <= last <= total:
             raise ValueError(f"extract {path}: pages {first}-{last} are not within 1-{total}")
         _write_file(path, _extract(spec, first, last))
+    return result
 
 
 def _extract(spec: PackSpec, first: int, last: int) -> bytes:

@@ -31,6 +31,17 @@ _PDFUA_SCHEMA = """
    </rdf:li></rdf:Bag></pdfaExtension:schemas>"""
 
 
+_NAMESPACES = """
+    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
+    xmlns:xmp="http://ns.adobe.com/xap/1.0/\""""
+_PDFUA_NAMESPACES = """
+    xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"
+    xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+    xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+    xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#\""""
+
+
 def xmp_packet(meta: PackMetadata, producer: str, *, pdfua: bool, created: str = "") -> bytes:
     """The XMP packet of a pack; ``created`` is an ISO 8601 date-time or empty."""
     language = escape(meta.language or "x-default")
@@ -54,17 +65,11 @@ def xmp_packet(meta: PackMetadata, producer: str, *, pdfua: bool, created: str =
         fields.append("   <pdfuaid:part>1</pdfuaid:part>")
         fields.append(_PDFUA_SCHEMA)
     body = "\n".join(fields)
+    namespaces = _NAMESPACES + (_PDFUA_NAMESPACES if pdfua else "")
     packet = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/">
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-  <rdf:Description rdf:about=""
-    xmlns:dc="http://purl.org/dc/elements/1.1/"
-    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
-    xmlns:xmp="http://ns.adobe.com/xap/1.0/"
-    xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"
-    xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
-    xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
-    xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+  <rdf:Description rdf:about=""{namespaces}>
 {body}
   </rdf:Description>
  </rdf:RDF>
