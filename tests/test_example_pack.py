@@ -50,9 +50,16 @@ def test_pack_has_116_pages_and_passes_qpdf(built):
 
 def test_agenda_prints_the_real_ranges(texts):
     front = texts[0]
+    lines = [line.rstrip() for line in front.splitlines() if line.strip()]
     for number, expected in EXPECTED_RANGES.items():
-        line = next(line for line in front.splitlines() if re.match(rf"\s*{number}\.\s", line))
-        assert line.rstrip().endswith(expected), (number, line)
+        # an item is a list paragraph: its range is right-aligned after its title's last line
+        start = next(n for n, line in enumerate(lines) if re.match(rf"\s*{number}\.\s", line))
+        end = next(
+            (n for n in range(start + 1, len(lines)) if re.match(r"\s*\d+\.\s", lines[n])),
+            len(lines),
+        )
+        block = lines[start:end]
+        assert [line for line in block if line.endswith(expected)], (number, block)
     for number in ("1", "2", "6", "7", "10"):
         line = next(line for line in front.splitlines() if re.match(rf"\s*{number}\.\s", line))
         assert not re.search(r"\d+ - \d+\s*$|To Follow", line), line

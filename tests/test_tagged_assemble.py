@@ -48,9 +48,7 @@ def two_sources(tmp_path: Path):
     """Two tagged papers that clash: /Para means P in one and H2 in the other, the same
     IDs, and the class /Box with different attributes."""
     a = open_pdf(tagged_pdf(tmp_path / "a.pdf", 3, label="A", link=True))
-    b = open_pdf(
-        tagged_pdf(tmp_path / "b.pdf", 2, label="B", para_role="/H2", box_padding=5)
-    )
+    b = open_pdf(tagged_pdf(tmp_path / "b.pdf", 2, label="B", para_role="/H2", box_padding=5))
     return a, b
 
 
