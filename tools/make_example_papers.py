@@ -6,8 +6,11 @@ Middlesbrough Council Overview and Scrutiny Board pack of 11 May 2022. Its
 papers are rebuilt here from the extracted text of that pack
 (``../shared/reference/000_a8f1c668ffb4878f.txt``, beside the repository) as
 real Word documents made with python-docx: Heading 1/2/3 styles (LibreOffice
-exports them as PDF bookmarks), real tables, and explicit page breaks. The
-papers the meeting lists as PDFs are converted with LibreOffice; the .docx
+exports them as PDF bookmarks and H1-H3 tags), data tables with marked, repeated
+header rows, lists of names and the CONTENTS pages as tabbed paragraphs (not
+layout tables), the document language (en-GB), and explicit page breaks. The
+papers the meeting lists as PDFs are exported by LibreOffice as *tagged* PDF, as
+a council's Word papers would be, so the example pack is fully tagged; the .docx
 papers are converted by the pack builder at build time (the script converts
 them too, to check them).
 
@@ -34,8 +37,9 @@ that paper).
 The extracted text's artefacts are dropped: ``**bold**`` becomes bold runs,
 ``<u>``/``<i>`` underline/italic, ``<p>``/``<ul>`` and ``[text](#)`` links
 plain text. Graphics the extraction lost (runs of blank lines) are shown as
-grey placeholder boxes of about the original's size. Footnotes stay as small
-text at the foot of the page's content, with their superscript markers.
+grey placeholder pictures of about the original's size, with alternative
+text. Footnotes stay as small text at the foot of the page's content, with
+their superscript markers.
 
 Usage::
 
@@ -68,7 +72,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn

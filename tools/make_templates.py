@@ -562,8 +562,7 @@ def _list_item(doc, paragraph) -> None:
     ppr = paragraph._p.get_or_add_pPr()
     ppr.append(
         parse_xml(
-            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/>'
-            f'<w:numId w:val="{AGENDA_LIST}"/></w:numPr>'
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{AGENDA_LIST}"/></w:numPr>'
         )
     )
     fmt = paragraph.paragraph_format
