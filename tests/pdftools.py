@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -53,3 +54,32 @@ def qpdf_check(pdf: Path) -> str:
     assert result.returncode == 0, f"qpdf --check {pdf} failed:\n{result.stdout}{result.stderr}"
     assert "WARNING" not in result.stdout + result.stderr, result.stdout + result.stderr
     return result.stdout
+
+
+def agenda_item(front: str, number: str) -> list[str]:
+    """The lines of agenda item ``number`` as pdftotext lays out the front sheet.
+
+    An item is a list paragraph: its number, its title (wrapped lines indented),
+    its page range right-aligned after the title's last line, then its description.
+    The item ends at the next numbered line or at a line that is not indented.
+    """
+    lines = front.splitlines()
+    start = next(
+        n for n, line in enumerate(lines) if re.match(rf"\s*{re.escape(number)}\.\s", line)
+    )
+    found = [lines[start].rstrip()]
+    for line in lines[start + 1 :]:
+        if re.match(r"\s*\d+\.\s", line) or (line and not line[0].isspace()):
+            break
+        if line.strip():
+            found.append(line.rstrip())
+    return found
+
+
+def agenda_range(front: str, number: str) -> str:
+    """The line of agenda item ``number`` that ends with its page range ("" if none does);
+    pdftotext may close up "3 - 6" in a narrow column, so it is compared without spaces."""
+    for line in agenda_item(front, number):
+        if re.search(r"(\d+\s*-\s*\d+|To Follow)$", line):
+            return line
+    return ""

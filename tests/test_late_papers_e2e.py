@@ -23,7 +23,7 @@ from packbuilder.cachedir import clear_cache
 from packbuilder.changes import compare_manifests
 from packbuilder.cli import main
 
-from pdftools import outline, page_texts, qpdf_check
+from pdftools import agenda_range, outline, page_texts, qpdf_check
 
 pytestmark = pytest.mark.e2e
 
@@ -115,7 +115,8 @@ def example(tmp_path, warm_cache):
 
 
 def agenda_line(front: str, number: str) -> str:
-    return next(line for line in front.splitlines() if re.match(rf"\s*{number}\.\s", line))
+    """The line of item ``number`` with its page range (after its title's last line)."""
+    return agenda_range(front, number)
 
 
 # --- the cache ------------------------------------------------------------------------------

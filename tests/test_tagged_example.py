@@ -167,3 +167,15 @@ def test_the_manifest_says_the_pack_is_accessible(built) -> None:
     documents = [d for i in manifest["items"] for p in i["papers"] for d in p["documents"]]
     assert documents and all(d["tagged"] for d in documents)
     assert not [w for w in built.warnings if "not tagged" in w.message]
+
+
+def test_a_supplement_is_tagged_too(tmp_path, lo_cache) -> None:
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    options = api.BuildOptions(output_dir=tmp_path / "supplement", cache_dir=lo_cache)
+    result = api.supplement(EXAMPLE, ["5", "9"], options)
+    for pdf in pdfs(result):
+        assert structure_problems(pdf).problems == [], pdf.name
+    parts = [line.strip() for line in struct_text(result.pack) if re.match(r"^  Part\b", line)]
+    assert parts[0] == 'Part "Supplementary Agenda"' and len(parts) == 3
+    assert result.manifest["accessibility"]["pdfua"] is True
