@@ -83,3 +83,13 @@ def agenda_range(front: str, number: str) -> str:
         if re.search(r"(\d+\s*-\s*\d+|To Follow)$", line):
             return line
     return ""
+
+
+def uncompressed(pdf: Path) -> bytes:
+    """The file with every object out of its object stream and every stream decoded (qpdf's
+    QDF form), to look for what must not be in it."""
+    return subprocess.run(
+        ["qpdf", "--qdf", "--object-streams=disable", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+    ).stdout

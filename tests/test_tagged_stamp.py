@@ -146,3 +146,23 @@ def test_stamp_widths_come_from_the_embedded_font(text: str) -> None:
     cmap, metrics = tt.getBestCmap(), tt["hmtx"].metrics
     expected = sum(metrics[cmap[ord(c)]][0] for c in text) * 10 / tt["head"].unitsPerEm
     assert font.encode(text, 10)[1] == pytest.approx(expected, abs=0.05 * len(text))
+
+
+def test_the_font_cache_is_checked_and_never_fails_the_build(tmp_path: Path, monkeypatch) -> None:
+    from packbuilder.assemble.font import cache_folder, cached
+
+    monkeypatch.setenv("PACKBUILDER_CACHE_DIR", str(tmp_path / "cache"))
+    made: list[int] = []
+
+    def make() -> bytes:
+        made.append(1)
+        return b"subset bytes"
+
+    assert cached("key", make) == cached("key", make) == b"subset bytes"
+    assert len(made) == 1  # the second came from the cache
+    (entry,) = cache_folder().iterdir()
+    entry.write_bytes(entry.read_bytes().replace(b"subset", b"sabset"))  # damaged
+    assert cached("key", make) == b"subset bytes" and len(made) == 2
+    assert cached("key", make) == b"subset bytes" and len(made) == 2  # written again
+    monkeypatch.setenv("PACKBUILDER_CACHE_DIR", str(entry / "not-a-folder"))
+    assert cached("key", make) == b"subset bytes" and len(made) == 3  # unwritable: made

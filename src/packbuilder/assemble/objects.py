@@ -5,8 +5,10 @@ reference to a source object (a pypdf :class:`IndirectObject`) is given an
 output number the first time it is met and the object is copied by
 :meth:`ObjectWriter.drain`, once however many pages share it; an object whose
 number is 0 is written as ``null`` (a source's page tree, which must not be
-copied). :meth:`ObjectWriter.finish` adds the xref table and a trailer whose
-``/ID`` is the MD5 of everything written, so the same objects give the same bytes.
+copied). Objects that are not streams are gathered into compressed object
+streams (:mod:`.xref`); :meth:`ObjectWriter.finish` adds the cross-reference
+stream, whose ``/ID`` is the MD5 of everything written, so the same objects give
+the same bytes.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from pypdf.generic import (
     StreamObject,
     TextStringObject,
 )
+
+from .xref import OBJECTS_PER_STREAM, object_stream, xref_stream
 
 
 class Ref(int):
@@ -112,6 +116,9 @@ class ObjectWriter:
         self.pending: list[tuple[int, IndirectObject]] = []
         # Entries replacing those of a source object when it is copied (None: removed).
         self.overrides: dict[tuple[int, int], dict[str, Any]] = {}
+        # Objects that are not streams, waiting for their object stream; and where each went.
+        self.batch: list[tuple[int, bytes]] = []
+        self.compressed: dict[int, tuple[int, int]] = {}
 
     def allocate(self) -> Ref:
         """A new object number."""
@@ -137,23 +144,39 @@ class ObjectWriter:
         self.position += len(data)
 
     def emit(self, number: int, obj: Any, extra: dict[str, Any] | None = None) -> None:
-        """Write object ``number``: a new object, or a resolved source object."""
-        self.offsets[number] = self.position
-        out: list[bytes] = [b"%d 0 obj\n" % number]
-        if isinstance(obj, Stream):
-            self._stream(obj.entries.items(), obj.data, out)
-        elif isinstance(obj, StreamObject):
-            entries: Any = dict.items(obj)
-            if extra:
-                entries = _merged(entries, extra).items()
-            data = obj.get_data() if type(obj).__name__ == "ContentStream" else obj._data
-            self._stream(entries, data, out)
-        else:
-            if extra and isinstance(obj, dict):
-                obj = _merged(dict.items(obj), extra)
-            self.serialise(obj, out)
-            out.append(b"\nendobj\n")
-        self.put(b"".join(out))
+        """Write object ``number``: a new object, or a resolved source object (a stream
+        at once, anything else into the next object stream)."""
+        if isinstance(obj, (Stream, StreamObject)):
+            self.offsets[number] = self.position
+            out: list[bytes] = [b"%d 0 obj\n" % number]
+            if isinstance(obj, Stream):
+                self._stream(obj.entries.items(), obj.data, out)
+            else:
+                entries: Any = dict.items(obj)
+                if extra:
+                    entries = _merged(entries, extra).items()
+                data = obj.get_data() if type(obj).__name__ == "ContentStream" else obj._data
+                self._stream(entries, data, out)
+            self.put(b"".join(out))
+            return
+        if extra and isinstance(obj, dict):
+            obj = _merged(dict.items(obj), extra)
+        body: list[bytes] = []
+        self.serialise(obj, body)
+        self.batch.append((number, b"".join(body)))
+        if len(self.batch) >= OBJECTS_PER_STREAM:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write the objects waiting as one object stream."""
+        if not self.batch:
+            return
+        batch, self.batch = self.batch, []
+        number = self.allocate()
+        for index, (member, _body) in enumerate(batch):
+            self.compressed[member] = (number, index)
+        entries, data = object_stream(batch)
+        self.emit(number, Stream(entries, data))
 
     def _stream(self, entries: Any, data: bytes, out: list[bytes]) -> None:
         out.append(b"<<")
@@ -261,22 +284,20 @@ class ObjectWriter:
                 self.emit(number, obj, extra)
 
     def finish(self, catalog: int, info: int) -> bytes:
-        """The whole file: the objects, the xref table and the trailer with its ``/ID``."""
-        size = self.next_number
-        missing = [n for n in range(1, size) if n not in self.offsets]
-        for number in missing:  # allocated but never written: cannot happen, but stay valid
-            self.emit(number, None)
+        """The whole file: the objects, and the cross-reference stream with the ``/ID``."""
+        self._flush()
+        written = self.offsets.keys() | self.compressed.keys()
+        for number in range(1, self.next_number):
+            if number not in written:  # allocated but never written: cannot happen; stay valid
+                self.emit(number, None)
+        self._flush()
         digest = hashlib.md5(usedforsecurity=False)
         for chunk in self.chunks:
             digest.update(chunk)
         ident = digest.hexdigest().encode()
-        xref = self.position
-        lines = [b"xref\n0 %d\n0000000000 65535 f \n" % size]
-        offsets = self.offsets
-        lines.extend(b"%010d 00000 n \n" % offsets[n] for n in range(1, size))
-        lines.append(
-            b"trailer\n<</Size %d/Root %d 0 R/Info %d 0 R/ID [<%s><%s>]>>\nstartxref\n%d\n%%%%EOF\n"
-            % (size, catalog, info, ident, ident, xref)
+        trailer = b"/Root %d 0 R/Info %d 0 R/ID [<%s><%s>]" % (catalog, info, ident, ident)
+        number = self.allocate()
+        self.chunks.append(
+            xref_stream(number, self.position, self.offsets, self.compressed, trailer)
         )
-        self.chunks.extend(lines)
         return b"".join(self.chunks)
