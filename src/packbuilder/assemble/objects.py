@@ -40,6 +40,10 @@ class Ref(int):
     """A reference to an object of the output, by its number."""
 
 
+class Raw(bytes):
+    """A direct object of the output already serialised (written as it is)."""
+
+
 class Stream:
     """A new stream object of the output: its dictionary and (encoded) data."""
 
@@ -190,6 +194,10 @@ class ObjectWriter:
         out.append(data)
         out.append(b"\nendstream\nendobj\n")
 
+    def reference(self, ref: IndirectObject) -> bytes:
+        """How a reference to source object ``ref`` is written (it is copied when drained)."""
+        return self._ref(ref)
+
     def _ref(self, ref: IndirectObject) -> bytes:
         key = (id(ref.pdf), ref.idnum)
         number = self.memo.get(key)
@@ -212,6 +220,8 @@ class ObjectWriter:
             out.append(b"%d" % obj)
         elif kind is Ref:
             out.append(b"%d 0 R" % obj)
+        elif kind is Raw:
+            out.append(obj)
         elif kind is FloatObject:
             out.append(obj.myrepr().encode())
         elif kind is ArrayObject or kind is list:

@@ -43,7 +43,7 @@ from pypdf import PdfReader
 from pypdf.generic import IndirectObject, NameObject
 
 from ..pdfread import READ_ERRORS
-from .objects import ObjectWriter, Ref, resolve
+from .objects import ObjectWriter, Raw, Ref, resolve
 from .sources import PageMap, PerReader, note
 from .spec import PackPage, Section
 
@@ -579,30 +579,36 @@ class StructureWriter:
 
     def _content_item(
         self, content: Content, element: Element, number: Ref, parents: _ParentTree
-    ) -> dict[str, Any] | None:
-        """The kid written for a content item, entered in the parent tree; None if gone."""
+    ) -> Any:
+        """The kid written for a content item (an MCR or OBJR dictionary, serialised when it
+        can be: there are tens of thousands), entered in the parent tree; None if gone."""
         reader = self.pages[content.position].reader
+        page = b""
+        if content.position != element.position:
+            page = b"/Pg %d 0 R" % self.page_map.numbers[content.position]
         if content.obj is not None:
             found = self.annotations.get((id(reader), content.obj.idnum, content.position))
             if found is None:
                 return None  # the annotation is not in the pack (a link dropped, ...)
             key, new = found
             parents.objects[key] = number
-            item = {"/Type": NameObject("/OBJR"), "/Obj": new if new is not None else content.obj}
+            if new is None:  # the source annotation, copied as it is: its number comes later
+                item = {"/Type": NameObject("/OBJR"), "/Obj": content.obj}
+                if page:
+                    item["/Pg"] = self.page_map.numbers[content.position]
+                return item
+            return Raw(b"<</Type /OBJR/Obj %d 0 R%s>>" % (new, page))
+        if content.stm is not None:
+            key = self.stm_keys[(id(reader), content.stm.idnum)]
+            stream = self.objects.reference(content.stm)
+        elif content.position in self.form_keys:
+            key = self.form_keys[content.position]
+            stream = b"%d 0 R" % self.forms[content.position]
         else:
-            if content.stm is not None:
-                key = self.stm_keys[(id(reader), content.stm.idnum)]
-                stream: Any = content.stm
-            elif content.position in self.form_keys:
-                key = self.form_keys[content.position]
-                stream = self.forms[content.position]
-            else:
-                return None  # the page has no content: nothing for the MCID to mark
-            parents.add(key, content.mcid or 0, number)
-            item = {"/Type": NameObject("/MCR"), "/MCID": content.mcid, "/Stm": stream}
-        if content.position != element.position:
-            item["/Pg"] = self.page_map.numbers[content.position]
-        return item
+            return None  # the page has no content: nothing for the MCID to mark
+        mcid = content.mcid or 0
+        parents.add(key, mcid, number)
+        return Raw(b"<</Type /MCR/MCID %d/Stm %s%s>>" % (mcid, stream, page))
 
     def _write_parent_tree(self, parents: _ParentTree) -> None:
         parents.number = self.objects.allocate()
