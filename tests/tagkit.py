@@ -26,6 +26,8 @@ def tagged_pdf(
     para_role: str = "/P",
     box_padding: int = 1,
     link: bool = False,
+    form_page: int | None = None,
+    field: bool = False,
 ) -> Path:
     pdf = pikepdf.new()
     font = pdf.make_indirect(
@@ -47,11 +49,26 @@ def tagged_pdf(
         )
         if link and k == 1:
             content += b"/Link <</MCID 2>> BDC BT /F1 12 Tf 72 660 Td (to the end) Tj ET EMC\n"
+        resources = Dictionary(Font=Dictionary(F1=font))
+        form = None
+        if k == form_page:  # the paragraph is drawn by a form XObject with its own key
+            content = content.replace(b"/Para <</MCID 1>> BDC", b"/Para <</MCID 9>> BDC")
+            form = pdf.make_stream(
+                b"/Para <</MCID 0>> BDC BT /F1 12 Tf 72 630 Td (%s in a form) Tj ET EMC"
+                % label.encode(),
+                Type=Name.XObject,
+                Subtype=Name.Form,
+                BBox=[0, 0, 595, 842],
+                Resources=Dictionary(Font=Dictionary(F1=font)),
+                StructParents=1000 + k,
+            )
+            resources.XObject = Dictionary(Fm1=form)
+            content += b"/Fm1 Do\n"
         page = pikepdf.Page(
             Dictionary(
                 Type=Name.Page,
                 MediaBox=[0, 0, 595, 842],
-                Resources=Dictionary(Font=Dictionary(F1=font)),
+                Resources=resources,
                 Contents=pdf.make_stream(content),
                 StructParents=key,
             )
@@ -63,6 +80,10 @@ def tagged_pdf(
         para.C = Name("/Box")
         marked = Array([heading, para])
         kids.extend([heading, para])
+        if form is not None:  # MCID 9 on the page and MCID 0 in the form: both the paragraph's
+            para.K = Array([9, Dictionary(Type=Name.MCR, MCID=0, Stm=form, Pg=page_obj)])
+            marked = Array([heading] + [None] * 8 + [para])
+            nums.extend([1000 + k, Array([para])])
         for element, ident in ((heading, f"h{k}"), (para, f"p{k}")):
             id_names.extend([String(ident), element])
         if link and k == 1:
@@ -74,10 +95,12 @@ def tagged_pdf(
         key += 1
     if link:
         key = _link(pdf, kids[2], pdf.pages[0].obj, pdf.pages[-1].obj, key, nums)
+    if field:
+        key = _field(pdf, document, kids, pdf.pages[0].obj, key, nums)
     document.K = kids
     root.K = Array([document])
     root.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
-    root.ParentTreeNextKey = key
+    root.ParentTreeNextKey = max(key, 1000 + pages + 1)
     root.RoleMap = Dictionary({"/Para": Name(para_role)})
     root.ClassMap = Dictionary(Box=Dictionary(O=Name.Layout, Padding=box_padding))
     root.IDTree = Dictionary(Names=_sorted_names(id_names))
@@ -119,6 +142,37 @@ def _link(pdf, element, page, target, key, nums) -> int:
     page.Tabs = Name.S
     element.K.append(Dictionary(Type=Name.OBJR, Obj=annot, Pg=page))
     nums.extend([key, element])
+    return key + 1
+
+
+def _field(pdf, document, kids, page, key, nums) -> int:
+    """A text field on ``page``, its widget the OBJR of a ``Form`` element."""
+    widget = pdf.make_indirect(
+        Dictionary(
+            Type=Name.Annot,
+            Subtype=Name.Widget,
+            FT=Name.Tx,
+            T=String("name"),
+            TU=String("Your name"),
+            Rect=[72, 500, 300, 520],
+            P=page,
+            StructParent=key,
+        )
+    )
+    page.Annots = Array([*page.get("/Annots", Array()), widget])
+    element = pdf.make_indirect(
+        Dictionary(
+            Type=Name.StructElem,
+            S=Name.Form,
+            P=document,
+            Pg=page,
+            K=Array([Dictionary(Type=Name.OBJR, Obj=widget)]),
+            T=String("field"),
+        )
+    )
+    kids.append(element)
+    nums.extend([key, element])
+    pdf.Root.AcroForm = Dictionary(Fields=Array([widget]))
     return key + 1
 
 

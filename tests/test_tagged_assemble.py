@@ -235,3 +235,75 @@ def test_the_checker_finds_a_broken_tree(two_sources, tmp_path: Path) -> None:
 )
 def test_unmarked_counts_text_and_paints_outside_marked_content(content, expected) -> None:
     assert unmarked(content) == expected
+
+
+def test_marked_content_in_a_papers_own_form_xobject_keeps_resolving(tmp_path) -> None:
+    """A paragraph partly drawn by a form XObject of the page (an MCR with /Stm)."""
+    paper = open_pdf(tagged_pdf(tmp_path / "forms.pdf", 3, form_page=2))
+    out = tmp_path / "pack.pdf"
+    result = write_pack(spec_of(pages_of(paper, [1, 2])), out)
+    report = structure_problems(out)
+    assert report.problems == []
+    assert report.mcids == 3 + 2  # page 2 (two on the page, one in its form), page 3
+    assert result.pdfua
+    with pikepdf.open(out) as pdf:
+        inner = pdf.pages[0].Resources.XObject.PbPage.Resources.XObject.Fm1
+        keys = [int(p.Resources.XObject.PbPage.StructParents) for p in pdf.pages]
+        assert int(inner.StructParents) not in keys  # renumbered, its own key
+    assert "A in a form" in subprocess_text(out)
+
+
+def test_a_papers_marked_form_used_twice_marks_its_first_use_only(tmp_path) -> None:
+    """One /StructParents per form: the second use of the page loses that reference and
+    the pack does not claim to be fully tagged."""
+    paper = open_pdf(tagged_pdf(tmp_path / "forms.pdf", 3, form_page=2))
+    out = tmp_path / "pack.pdf"
+    result = write_pack(spec_of(pages_of(paper, [1]) + pages_of(paper, [1])), out)
+    assert structure_problems(out).problems == ["page 2: MCID 0 does not resolve to its element"]
+    assert result.tagged and not result.pdfua
+
+
+def subprocess_text(pdf: Path) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+
+
+def test_a_form_field_stays_in_the_structure(tmp_path) -> None:
+    paper = open_pdf(tagged_pdf(tmp_path / "field.pdf", 2, field=True))
+    out = tmp_path / "pack.pdf"
+    result = write_pack(spec_of(pages_of(paper, [0, 1])), out)
+    assert structure_problems(out).problems == []
+    assert result.pdfua
+    with pikepdf.open(out) as pdf:
+        (widget,) = pdf.pages[0].obj.Annots
+        assert str(widget.TU) == "Your name" and "/StructParent" in widget
+        assert pdf.pages[0].obj.Tabs == "/S"
+
+
+@pytest.mark.parametrize(
+    "inner,expected",
+    [
+        (b"/P <</MCID 0>> BDC BT (in a form) Tj ET EMC", 0),  # the form's content is marked
+        (b"BT (loose in a form) Tj ET /Im1 Do", 2),  # its text and image are not
+    ],
+)
+def test_a_form_painted_outside_marked_content_counts_its_own_content(inner, expected) -> None:
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    from packbuilder.assemble.marked import content_unmarked
+
+    form = DecodedStreamObject()
+    form.set_data(inner)
+    form[NameObject("/Subtype")] = NameObject("/Form")
+    image = DecodedStreamObject()
+    image[NameObject("/Subtype")] = NameObject("/Image")
+    form[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/XObject"): DictionaryObject({NameObject("/Im1"): image})}
+    )
+    resources = DictionaryObject(
+        {NameObject("/XObject"): DictionaryObject({NameObject("/Fm1"): form})}
+    )
+    page = b"/Artifact BMC BT (Page 1) Tj ET EMC q /Fm1 Do Q"
+    assert content_unmarked(page, resources) == expected
+    assert content_unmarked(b"/Sect BMC /Fm1 Do EMC", resources) == 0  # inside marked content

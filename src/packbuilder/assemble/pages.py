@@ -24,7 +24,7 @@ from ..pdfread import READ_ERRORS
 from .actions import clean_entries
 from .content import unterminated
 from .links import LinkWriter
-from .marked import unmarked
+from .marked import content_unmarked
 from .objects import ObjectWriter, Ref, Stream, flate, resolve
 from .sources import PageMap, note
 from .spec import PackPage
@@ -160,13 +160,14 @@ class PageCopier:
         key = self.structure.form_key(position, number)
         if key is not None:
             form.entries["/StructParents"] = key
-            self._check_marked(reader, streams, data, index, position)
+            self._check_marked(reader, src, streams, data, index, position)
         self.objects.emit(number, form)
         return number
 
     def _check_marked(
         self,
         reader: PdfReader,
+        src: dict,
         streams: list[StreamObject],
         data: bytes | None,
         index: int,
@@ -181,7 +182,7 @@ class PageCopier:
             if data is None:
                 decoded = (self._decoded(reader, s, index) for s in streams)
                 data = b"\n".join(d for d in decoded if d is not None)
-            count = unmarked(data)
+            count = content_unmarked(data, dict.get(src, "/Resources"))
         self.structure.content_checked(position, reader, page_id, count)
 
     @staticmethod

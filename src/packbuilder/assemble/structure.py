@@ -229,6 +229,7 @@ class StructureWriter:
         self.form_keys: dict[int, int] = {}
         self.forms: dict[int, Ref] = {}
         self.stm_keys: dict[tuple[int, int], int] = {}
+        self.stm_owners: dict[tuple[int, int], int] = {}  # source form -> the use it marks
         self.objrs: set[tuple[int, int, int]] = set()
         self.annotations: dict[tuple[int, int, int], tuple[int, Ref | None]] = {}
         self.next_key = 0
@@ -333,7 +334,7 @@ class StructureWriter:
             use.lang = dict.get(document.source, "/Lang")
             top = [k for k in document.kids if isinstance(k, Element)]
         use.elements = top
-        self._note_content(use.elements)
+        self._note_content(use)
 
     def standard_role(self, role: str) -> str:
         """The standard type a role name stands for through the pack's role map."""
@@ -390,19 +391,28 @@ class StructureWriter:
             element.position = _first_position(element)
         return element
 
-    def _note_content(self, elements: list[Element]) -> None:
-        """Record the OBJRs kept and the source forms whose MCIDs are kept."""
-        stack: list[Element | Content] = list(elements)
-        while stack:
-            item = stack.pop()
-            if isinstance(item, Element):
-                stack.extend(item.kids)
-            elif item.obj is not None:
-                rid = id(self.pages[item.position].reader)
-                self.objrs.add((rid, item.obj.idnum, item.position))
-            elif item.stm is not None:
-                rid = id(self.pages[item.position].reader)
-                self.stm_keys.setdefault((rid, item.stm.idnum), -1)
+    def _note_content(self, use: Use) -> None:
+        """Record the OBJRs kept and the source forms whose MCIDs are kept.
+
+        A source form XObject holding marked content has one ``/StructParents`` key, so
+        its MCIDs can resolve to one use's elements only: a later use of the same form
+        (the same paper twice in the pack) loses those references, and its pages are
+        not counted as fully tagged.
+        """
+        rid = id(use.reader)
+        for element in _walk(use.elements):
+            kept: list[Element | Content] = []
+            for item in element.kids:
+                if isinstance(item, Content) and item.obj is not None:
+                    self.objrs.add((rid, item.obj.idnum, item.position))
+                elif isinstance(item, Content) and item.stm is not None:
+                    owner = self.stm_owners.setdefault((rid, item.stm.idnum), id(use))
+                    if owner != id(use):
+                        self.unmarked_positions.add(item.position)
+                        continue
+                    self.stm_keys.setdefault((rid, item.stm.idnum), -1)
+                kept.append(item)
+            element.kids = kept
 
     def _give_stm_keys(self) -> None:
         """Keys for the source forms named by MCRs' ``/Stm``, set on them when copied."""
