@@ -179,3 +179,22 @@ def test_a_supplement_is_tagged_too(tmp_path, lo_cache) -> None:
     parts = [line.strip() for line in struct_text(result.pack) if re.match(r"^  Part\b", line)]
     assert parts[0] == 'Part "Supplementary Agenda"' and len(parts) == 3
     assert result.manifest["accessibility"]["pdfua"] is True
+
+
+def test_both_ways_of_running_libreoffice_export_tagged_pdf(tmp_path) -> None:
+    """One-shot ``soffice --convert-to`` (build) and the kept-running one (watch)."""
+    from packbuilder._exec.soffice import OfficeServer, convert_to_pdf
+    from packbuilder.assemble.structure import is_tagged
+    from packbuilder.pdfread import open_pdf
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    paper = ROOT / "meetings" / "papers" / "item05-executive-member-update.docx"
+    one_shot = convert_to_pdf([paper], tmp_path / "one-shot", timeout=120)[paper]
+    assert is_tagged(open_pdf(one_shot))
+    if not OfficeServer.available():
+        pytest.skip("no Python with LibreOffice's bridge (python3-uno)")
+    with OfficeServer() as office:
+        served = office.convert(paper, tmp_path / "served.pdf", timeout=120)
+    assert is_tagged(open_pdf(served))
+    assert structure_problems(served).problems == []
