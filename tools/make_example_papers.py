@@ -699,7 +699,10 @@ class Renderer:
         first = b.opts.get("widths", [6.0])[0]
         size = b.opts.get("size", self.body)
         for n, row in enumerate(b.rows):
-            par = self.para("\t".join(row), b.line if n == 0 else 0, size=size, after=0)
+            par = self.para(row[0], b.line if n == 0 else 0, size=size, after=0)
+            for cell in row[1:]:
+                par.add_run("\t").font.size = Pt(size)  # (add_runs cleans tabs away)
+                add_runs(par, cell, size=size)
             pf = par.paragraph_format
             pf.left_indent, pf.first_line_indent = Cm(first), Cm(-first)
             pf.tab_stops.add_tab_stop(Cm(first))
@@ -710,7 +713,8 @@ class Renderer:
         """The CONTENTS page: an entry a paragraph, its page number right-aligned at a tab."""
         pad = 0.06 * 72 / 2.54  # as the table this replaces: 0.06 cm above and below
         for entry, page in b.rows:
-            par = self.para("", 0, before=pad, after=pad, left=0.1, right=3.3)
+            # (no right indent: LibreOffice ignores a tab stop beyond it, as Word does not)
+            par = self.para("", 0, before=pad, after=pad, left=0.1)
             pf = par.paragraph_format
             if entry.startswith(("a)", "b)")):
                 pf.left_indent = Cm(0.9)
@@ -722,7 +726,8 @@ class Renderer:
             pf.tab_stops.add_tab_stop(Cm(self.width - 0.1), WD_TAB_ALIGNMENT.RIGHT)
             pf.keep_together = True
             add_runs(par, entry, size=self.body)
-            add_runs(par, f"\t{page}", size=self.body)
+            par.add_run("\t").font.size = Pt(self.body)  # (add_runs cleans tabs away)
+            add_runs(par, page, size=self.body)
         self.doc.add_paragraph().paragraph_format.space_after = Pt(0)
 
 
