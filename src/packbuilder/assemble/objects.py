@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import weakref
 import zlib
 from io import BytesIO
 from typing import Any
@@ -34,6 +35,9 @@ from pypdf.generic import (
 )
 
 from .xref import OBJECTS_PER_STREAM, object_stream, xref_stream
+
+_PLAIN: weakref.WeakKeyDictionary[Any, dict[int, bytes]] = weakref.WeakKeyDictionary()
+"""Per paper: its objects that refer to nothing, serialised (the same in every file)."""
 
 
 class Ref(int):
@@ -167,7 +171,11 @@ class ObjectWriter:
             obj = _merged(dict.items(obj), extra)
         body: list[bytes] = []
         self.serialise(obj, body)
-        self.batch.append((number, b"".join(body)))
+        self.emit_raw(number, b"".join(body))
+
+    def emit_raw(self, number: int, body: bytes) -> None:
+        """Write object ``number`` (not a stream), already serialised as ``body``."""
+        self.batch.append((number, body))
         if len(self.batch) >= OBJECTS_PER_STREAM:
             self._flush()
 
@@ -285,13 +293,33 @@ class ObjectWriter:
             pending.clear()
             for number, ref in batch:
                 if isinstance(ref, IndirectObject):
-                    obj = ref.get_object()
                     extra = self.overrides.get((id(ref.pdf), ref.idnum))
+                    if extra is None and self._copy_plain(number, ref):
+                        continue
+                    obj = ref.get_object()
                 else:  # a stream that was (wrongly) a direct object
                     obj, extra = ref, None
                 if obj is None:
                     obj = NullObject()
                 self.emit(number, obj, extra)
+
+    def _copy_plain(self, number: int, ref: IndirectObject) -> bool:
+        """Copy a source object that is not a stream and refers to nothing (an element's
+        attributes, a widths array...) as serialised once for every file written from its
+        paper; False when it is not one (it is then written as any other)."""
+        known = _PLAIN.setdefault(ref.pdf, {})
+        body = known.get(ref.idnum)
+        if body is None:
+            obj = ref.get_object()
+            if obj is None or isinstance(obj, StreamObject):
+                return False
+            out: list[bytes] = []
+            self.serialise(obj, out)
+            body = b"".join(out)
+            if b" 0 R" not in body and b"null" not in body:  # references: this file's only
+                known[ref.idnum] = body
+        self.emit_raw(number, body)
+        return True
 
     def finish(self, catalog: int, info: int) -> bytes:
         """The whole file: the objects, and the cross-reference stream with the ``/ID``."""

@@ -43,7 +43,7 @@ from pypdf import PdfReader
 from pypdf.generic import IndirectObject, NameObject
 
 from ..pdfread import READ_ERRORS
-from .objects import ObjectWriter, Raw, Ref, resolve
+from .objects import ObjectWriter, Raw, Ref, name, resolve
 from .sources import PageMap, PerReader, note
 from .spec import PackPage, Section
 
@@ -158,7 +158,6 @@ class SourceTree:
     roles: dict[str, str]
     """Source role name -> the name written in the pack (renamed on a clash)."""
     classes: dict[str, str]
-    role_map: dict[str, str]
 
 
 def _tree_root(reader: PdfReader) -> dict | None:
@@ -280,7 +279,6 @@ class StructureWriter:
                 root,
                 self._merge_roles(role_map),
                 self._merge_classes(class_map if isinstance(class_map, dict) else {}),
-                role_map,
             )
         except READ_ERRORS as exc:
             note(reader, f"its structure tree's role map is damaged; left out ({exc})")
@@ -308,14 +306,13 @@ class StructureWriter:
         renames: dict[str, str] = {}
         for key, value in dict.items(source):
             canonical = _canonical(value)
-            new = key
-            while new in self.class_map and self._class_keys[new] != canonical:
-                new = _unique(key, self.class_map)
-                break
-            if new not in self.class_map:
-                self.class_map[new] = value
-                self._class_keys[new] = canonical
-            renames[str(key)] = new
+            name = str(key)
+            if name in self.class_map and self._class_keys[name] != canonical:
+                name = _unique(name, self.class_map)
+            if name not in self.class_map:
+                self.class_map[name] = value
+                self._class_keys[name] = canonical
+            renames[str(key)] = name
         return renames
 
     def _collect(self, use: Use, tree: SourceTree) -> None:
@@ -545,31 +542,42 @@ class StructureWriter:
     def _write_element(
         self, element: Element, parent: Ref, use: Use, parents: _ParentTree, ids: dict
     ) -> Ref:
-        """Write a kept source element and, below it, its kept kids; return its number."""
-        number = self.objects.allocate()
-        entries = {k: v for k, v in dict.items(element.source) if k not in _ELEMENT_SKIP}
-        entries["/Type"] = NameObject("/StructElem")
-        entries["/S"] = NameObject(element.role)
-        entries["/P"] = parent
+        """Write a kept source element and, below it, its kept kids; return its number.
+
+        Written as bytes (there are thousands): the entries packbuilder sets, then the
+        source's others (title, language, alternative text...) serialised as usual."""
+        objects = self.objects
+        number = objects.allocate()
+        out = [b"<</Type /StructElem/S ", name(element.role), b"/P %d 0 R" % parent]
         if element.position is not None:
-            entries["/Pg"] = self.page_map.numbers[element.position]
+            out.append(b"/Pg %d 0 R" % self.page_map.numbers[element.position])
+        entries = {k: v for k, v in dict.items(element.source) if k not in _ELEMENT_SKIP}
         self._attributes(element, entries, use)
-        kids: list[Any] = []
-        for kid in element.kids:
-            if isinstance(kid, Element):
-                kids.append(self._write_element(kid, number, use, parents, ids))
-            else:
-                item = self._content_item(kid, element, number, parents)
-                if item is not None:
-                    kids.append(item)
-        if kids:
-            entries["/K"] = kids
         element_id = _element_id(element)
         if element_id is not None:
             entries["/ID"] = new_id = use.ids.get(element_id, element_id)
             if ids.get(new_id) == 0:
                 ids[new_id] = number
-        self.objects.emit(number, entries)
+        for key, value in entries.items():
+            out.append(name(key))
+            out.append(b" ")
+            objects.serialise(value, out)
+        kids: list[bytes] = []
+        for kid in element.kids:
+            if isinstance(kid, Element):
+                kids.append(b"%d 0 R" % self._write_element(kid, number, use, parents, ids))
+            else:
+                item = self._content_item(kid, element, number, parents)
+                if isinstance(item, Raw):
+                    kids.append(item)
+                elif item is not None:
+                    serialised: list[bytes] = []
+                    objects.serialise(item, serialised)
+                    kids.append(b"".join(serialised))
+        if kids:
+            out.append(b"/K [" + b" ".join(kids) + b"]")
+        out.append(b">>")
+        objects.emit_raw(number, b"".join(out))
         return number
 
     def _attributes(self, element: Element, entries: dict[str, Any], use: Use) -> None:
