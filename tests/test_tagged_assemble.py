@@ -307,3 +307,22 @@ def test_a_form_painted_outside_marked_content_counts_its_own_content(inner, exp
     page = b"/Artifact BMC BT (Page 1) Tj ET EMC q /Fm1 Do Q"
     assert content_unmarked(page, resources) == expected
     assert content_unmarked(b"/Sect BMC /Fm1 Do EMC", resources) == 0  # inside marked content
+
+
+def test_a_tagged_page_with_unmarked_text_is_not_hidden(tmp_path: Path) -> None:
+    """A tagged paper whose page also shows text outside marked content: no PDF/UA claim,
+    and its form is painted bare, so checkers that do not look into forms see it."""
+    path = tagged_pdf(tmp_path / "a.pdf", 2)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        page = pdf.pages[1]
+        page.obj.Contents = pdf.make_stream(
+            page.obj.Contents.read_bytes() + b"BT /F1 9 Tf 72 100 Td (loose) Tj ET\n"
+        )
+        pdf.save(path)
+    out = tmp_path / "pack.pdf"
+    result = write_pack(spec_of(pages_of(open_pdf(path), [0, 1])), out)
+    assert result.tagged and not result.pdfua
+    stamps = [p["/Contents"].get_object().get_data() for p in PdfReader(out).pages]
+    assert stamps[0].startswith(b"q /PbContent BMC /PbPage Do EMC Q")
+    assert stamps[1].startswith(b"q /PbPage Do Q")
+    assert structure_problems(out).problems == ["page 2: text (Tj) outside marked content"]

@@ -120,7 +120,7 @@ class PageCopier:
             entries["/Tabs"] = NameObject("/S")  # tab order: the structure's
 
         self.objects.emit(self.page_map.numbers[position], entries)
-        self._stamp(stamp, position, form is not None, tagged)
+        self._stamp(stamp, position, form is not None, self.structure.fully_marked(position))
 
     def _form(
         self, reader: PdfReader, src: dict, index: int, media: Any, position: int

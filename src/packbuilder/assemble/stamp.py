@@ -28,8 +28,10 @@ STAMP_FONT_NAME = "/PbStamp"
 PAGE_XOBJECT_NAME = "/PbPage"
 """The name of the form XObject holding a copied page's own content, in its new resources."""
 TAGGED_CONTENT_TAG = "/PbContent"
-"""A marked-content tag (no structure meaning) around the painting of a tagged page's form:
-its content is marked inside the form, which tools that do not look into forms cannot see."""
+"""A marked-content tag (no structure meaning) around the painting of a tagged page's form
+whose content was checked to be all marked (:mod:`.marked`): tools that do not look into
+forms cannot see that. A page with unmarked content has its form painted bare, so that
+they report it."""
 BOX_PADDING = 1.5
 """The white box behind the stamp reaches this many points beyond its text's extent."""
 STAMP_ARTIFACT = b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC"

@@ -432,6 +432,10 @@ class StructureWriter:
         self.forms[position] = form
         return key
 
+    def fully_marked(self, position: int) -> bool:
+        """Whether page ``position`` is tagged and its content known to be all marked."""
+        return position in self.position_use and position not in self.unmarked_positions
+
     def content_checked(self, position: int, reader: PdfReader, page_id: int, count: Any) -> None:
         """Record how many text operators and paints of a tagged page are unmarked
         (an int, or None when unknown; see :mod:`.marked`)."""
