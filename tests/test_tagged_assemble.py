@@ -326,3 +326,18 @@ def test_a_tagged_page_with_unmarked_text_is_not_hidden(tmp_path: Path) -> None:
     assert stamps[0].startswith(b"q /PbContent BMC /PbPage Do EMC Q")
     assert stamps[1].startswith(b"q /PbPage Do Q")
     assert structure_problems(out).problems == ["page 2: text (Tj) outside marked content"]
+
+
+def test_the_cycle_collector_is_back_on_however_writing_ends(two_sources, tmp_path) -> None:
+    import gc
+
+    from packbuilder.exceptions import OutputError
+
+    a, _b = two_sources
+    assert gc.isenabled()
+    write_pack(spec_of(pages_of(a, [0])), tmp_path / "pack.pdf")
+    assert gc.isenabled()
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(OutputError):
+        write_pack(spec_of(pages_of(a, [0])), tmp_path / "file" / "pack.pdf")
+    assert gc.isenabled()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import gc
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,14 +33,34 @@ def write_pack(
     """
     check_spec(spec)
     total = len(spec.pages)
-    writer = PackWriter(spec, first_number=1, total=total)
-    _write_file(out, writer.build())
-    result = PackResult(tagged=bool(writer.structure.uses), pdfua=writer.pdfua)
     for path, (first, last) in (extracts or {}).items():
         if not 1 <= first <= last <= total:
             raise ValueError(f"extract {path}: pages {first}-{last} are not within 1-{total}")
-        _write_file(path, _extract(spec, first, last))
-    return result
+    with _without_cycle_collection():
+        writer = PackWriter(spec, first_number=1, total=total)
+        _write_file(out, writer.build())
+        for path, (first, last) in (extracts or {}).items():
+            _write_file(path, _extract(spec, first, last))
+    return PackResult(tagged=bool(writer.structure.uses), pdfua=writer.pdfua)
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while the files are written.
+
+    Writing allocates hundreds of thousands of small objects (a tagged pack's structure
+    elements, parsed source objects) and makes no garbage cycles, but every few
+    thousand allocations the collector scans every object alive, the parsed papers
+    included: over a third of the time of a 1000-page tagged pack. Objects are freed as
+    usual meanwhile (reference counting); the collector resumes however writing ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _extract(spec: PackSpec, first: int, last: int) -> bytes:
