@@ -6,8 +6,11 @@ Middlesbrough Council Overview and Scrutiny Board pack of 11 May 2022. Its
 papers are rebuilt here from the extracted text of that pack
 (``../shared/reference/000_a8f1c668ffb4878f.txt``, beside the repository) as
 real Word documents made with python-docx: Heading 1/2/3 styles (LibreOffice
-exports them as PDF bookmarks), real tables, and explicit page breaks. The
-papers the meeting lists as PDFs are converted with LibreOffice; the .docx
+exports them as PDF bookmarks and H1-H3 tags), data tables with marked, repeated
+header rows, lists of names and the CONTENTS pages as tabbed paragraphs (not
+layout tables), the document language (en-GB), and explicit page breaks. The
+papers the meeting lists as PDFs are exported by LibreOffice as *tagged* PDF, as
+a council's Word papers would be, so the example pack is fully tagged; the .docx
 papers are converted by the pack builder at build time (the script converts
 them too, to check them).
 
@@ -34,8 +37,9 @@ that paper).
 The extracted text's artefacts are dropped: ``**bold**`` becomes bold runs,
 ``<u>``/``<i>`` underline/italic, ``<p>``/``<ul>`` and ``[text](#)`` links
 plain text. Graphics the extraction lost (runs of blank lines) are shown as
-grey placeholder boxes of about the original's size. Footnotes stay as small
-text at the foot of the page's content, with their superscript markers.
+grey placeholder pictures of about the original's size, with alternative
+text. Footnotes stay as small text at the foot of the page's content, with
+their superscript markers.
 
 Usage::
 
@@ -68,8 +72,8 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.table import WD_ROW_HEIGHT_RULE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -82,6 +86,9 @@ REFERENCE = HERE.parents[2] / "shared" / "reference" / "000_a8f1c668ffb4878f.txt
 OUT_DIR = REPO / "meetings" / "papers"
 
 FONT = "Arial"  # LibreOffice renders it with the metric-compatible Liberation Sans
+LANGUAGE = "en-GB"
+TAGGED_PDF = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+"""A tagged PDF, as packbuilder converts Word papers (LibreOffice 7.4 reads this form only)."""
 FIXED_DATE = _dt.datetime(2022, 5, 3, 9, 0, 0)  # the pack's publication date
 PDF_DATE = "D:20220503090000+01'00'"
 A4_PORTRAIT_WIDTH = 21.0 - 2.2 - 2.2  # text width (cm) of the portrait papers
@@ -382,6 +389,17 @@ def _set_fonts(element, name: str) -> None:
         rfonts.set(qn(slot), name)
 
 
+def _set_language(doc, language: str) -> None:
+    """The document's language (``w:lang`` of the default run properties): LibreOffice
+    writes it as the tagged PDF's ``/Lang``."""
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for old in rpr.findall(qn("w:lang")):
+        rpr.remove(old)
+    _append(rpr, "w:lang", val=language, eastAsia=language, bidi="ar-SA")
+    doc.core_properties.language = language
+
+
 def new_document(
     title: str,
     body_pt: float = 11,
@@ -404,6 +422,7 @@ def new_document(
     sec.bottom_margin, sec.left_margin = Cm(bottom), Cm(left)
     sec.header_distance = sec.footer_distance = Cm(1.0)
     normal = doc.styles["Normal"]
+    _set_language(doc, LANGUAGE)
     normal.font.name = FONT
     normal.font.size = Pt(body_pt)
     _set_fonts(normal.element, FONT)
@@ -623,19 +642,24 @@ class Renderer:
             raise PaperError(f"unknown block kind {k!r}")
 
     def figure(self, b: Block) -> None:
+        """A grey placeholder picture where the original has a graphic, with alt text."""
         self.break_paragraph(b.line)
-        t = self.doc.add_table(rows=1, cols=1)
-        t.style = "Table Grid"
-        t.alignment = WD_TABLE_ALIGNMENT.CENTER
-        _widths(t, [min(14.0, self.width)])
-        _row(t.rows[0], height_cm=b.opts.get("height", 7.0), exact=True)
-        cell = t.rows[0].cells[0]
-        _shade(cell, "F2F2F2")
-        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        _cell_text(cell, f"<i>{FIGURE_CAPTION}</i>", size=9, align=WD_ALIGN_PARAGRAPH.CENTER)
-        self.doc.add_paragraph().paragraph_format.space_after = Pt(4)
+        width, height = min(14.0, self.width), b.opts.get("height", 7.0)
+        par = self.doc.add_paragraph()
+        par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        pf = par.paragraph_format
+        pf.space_before, pf.space_after, pf.line_spacing = Pt(0), Pt(4), 1.0
+        picture = par.add_run().add_picture(
+            io.BytesIO(placeholder_png(width, height)), width=Cm(width), height=Cm(height)
+        )
+        props = picture._inline.docPr
+        props.set("descr", FIGURE_CAPTION.strip("[]"))
+        props.set("title", "Placeholder for a graphic")
 
     def table(self, b: Block) -> None:
+        if b.opts.get("borderless"):
+            self.name_list(b)
+            return
         self.break_paragraph(b.line)
         ncols = max(len(r) for r in b.rows)
         rows = [r + [""] * (ncols - len(r)) for r in b.rows]
@@ -669,23 +693,41 @@ class Renderer:
                     extra._p.getparent().remove(extra._p)
         self.doc.add_paragraph().paragraph_format.space_after = Pt(2)
 
+    def name_list(self, b: Block) -> None:
+        """A list of names and roles: a paragraph a line, the role at a tab (not a table,
+        which a screen reader would announce as a table without headers)."""
+        first = b.opts.get("widths", [6.0])[0]
+        size = b.opts.get("size", self.body)
+        for n, row in enumerate(b.rows):
+            par = self.para(row[0], b.line if n == 0 else 0, size=size, after=0)
+            for cell in row[1:]:
+                par.add_run("\t").font.size = Pt(size)  # (add_runs cleans tabs away)
+                add_runs(par, cell, size=size)
+            pf = par.paragraph_format
+            pf.left_indent, pf.first_line_indent = Cm(first), Cm(-first)
+            pf.tab_stops.add_tab_stop(Cm(first))
+            pf.keep_together = True
+        self.doc.add_paragraph().paragraph_format.space_after = Pt(2)
+
     def contents(self, b: Block) -> None:
-        t = self.doc.add_table(rows=len(b.rows), cols=2)
-        _no_borders(t)
-        _cell_margins(t, top=0.06, bottom=0.06, left=0.1, right=0.1)
-        _widths(t, [self.width - 3.2, 3.2])
-        for row, (entry, page) in zip(t.rows, b.rows, strict=True):
-            _row(row)
-            _cell_text(row.cells[0], entry, size=self.body)
-            pf = row.cells[0].paragraphs[0].paragraph_format
+        """The CONTENTS page: an entry a paragraph, its page number right-aligned at a tab."""
+        pad = 0.06 * 72 / 2.54  # as the table this replaces: 0.06 cm above and below
+        for entry, page in b.rows:
+            # (no right indent: LibreOffice ignores a tab stop beyond it, as Word does not)
+            par = self.para("", 0, before=pad, after=pad, left=0.1)
+            pf = par.paragraph_format
             if entry.startswith(("a)", "b)")):
-                pf.left_indent = Cm(0.8)
+                pf.left_indent = Cm(0.9)
             elif entry.startswith("•"):
-                pf.left_indent, pf.first_line_indent = Cm(0.8), Cm(-0.5)
-                pf.tab_stops.add_tab_stop(Cm(0.8))
+                pf.left_indent, pf.first_line_indent = Cm(0.9), Cm(-0.5)
+                pf.tab_stops.add_tab_stop(Cm(0.9))
             if entry.startswith("<u>"):
-                pf.space_before = Pt(6)
-            _cell_text(row.cells[1], page, size=self.body, align=WD_ALIGN_PARAGRAPH.RIGHT)
+                pf.space_before = Pt(6 + pad)
+            pf.tab_stops.add_tab_stop(Cm(self.width - 0.1), WD_TAB_ALIGNMENT.RIGHT)
+            pf.keep_together = True
+            add_runs(par, entry, size=self.body)
+            par.add_run("\t").font.size = Pt(self.body)  # (add_runs cleans tabs away)
+            add_runs(par, page, size=self.body)
         self.doc.add_paragraph().paragraph_format.space_after = Pt(0)
 
 
@@ -706,7 +748,7 @@ def soffice_convert(docx: Path, outdir: Path) -> Path:
             "--norestore",
             f"-env:UserInstallation=file://{profile}",
             "--convert-to",
-            "pdf",
+            TAGGED_PDF,
             "--outdir",
             str(outdir),
             str(docx),
@@ -716,6 +758,23 @@ def soffice_convert(docx: Path, outdir: Path) -> Path:
     if proc.returncode != 0 or not pdf.is_file():
         raise PaperError(f"LibreOffice failed on {docx.name}: {proc.stdout}{proc.stderr}")
     return pdf
+
+
+def placeholder_png(width_cm: float, height_cm: float) -> bytes:
+    """A light grey box with a thin border and the caption in italics, as a PNG."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    dpi = 96
+    size = (round(width_cm / 2.54 * dpi), round(height_cm / 2.54 * dpi))
+    image = Image.new("L", size, 0xF2)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, size[0] - 1, size[1] - 1), outline=0)
+    italic = Path("/usr/share/fonts/truetype/liberation2/LiberationSans-Italic.ttf")
+    font = ImageFont.truetype(str(italic), 12) if italic.is_file() else ImageFont.load_default()
+    draw.text((size[0] / 2, size[1] / 2), FIGURE_CAPTION, fill=0, font=font, anchor="mm")
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
 
 
 def save_docx(doc, path: Path) -> None:
@@ -928,8 +987,8 @@ def build_item05(ref: Reference) -> Built:
         _cell_text(head, plain(ref(scope_head, "SCOPE OF PORTFOLIO")), bold=True)
         _shade(head, "D9D9D9")
         _cell_text(t.cell(3, 0).merge(t.cell(3, 1)), "\n".join(clean(p) for p in paras), after=10)
-        for row in t.rows:
-            _row(row)
+        for row in t.rows:  # the portfolio's row heads the table (a header row, /TH)
+            _row(row, header=row._tr is t.rows[0]._tr)
         doc.add_paragraph().paragraph_format.space_after = Pt(6)
     R.para(ref(229, "In circumstances"), 229, italic=True)
     return Built(doc, blocks, [check_plan(R)])

@@ -31,9 +31,9 @@ from pathlib import Path
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 
 FONT = "Arial"
@@ -160,7 +160,8 @@ def _base_document(title: str, subject: str):
     _style(doc, "Normal", base=None)
     _style(doc, "Body Text", after=8)
     _style(doc, "Table Text")
-    _style(doc, "Table Heading", bold=True)
+    _style(doc, "Table Heading", bold=True)  # LibreOffice tags its cells as headers (TH)
+    _style(doc, "Table Value", bold=True)  # bold, but a data cell (TD)
     _style(doc, "Title", size=20, bold=True, after=18, outline=0)
     _style(doc, "Heading 1", size=13, bold=True, before=12, after=6, keep_next=True, outline=0)
     _style(doc, "Heading 2", size=12, bold=True, before=6, after=4, keep_next=True, outline=1)
@@ -310,30 +311,25 @@ def build_agenda(path: Path) -> None:
     doc = _base_document("Agenda front sheet", "packbuilder template: agenda front sheet")
     _style(doc, "Meeting Detail")
     _style(doc, "Notice", bold=True, after=10)
-    _style(doc, "Agenda Heading", size=16, bold=True, before=8, after=14, keep_next=True, outline=0)
+    _style(doc, "Agenda Heading", size=16, bold=True, before=8, after=14, keep_next=True, outline=1)
     _style(doc, "Agenda Note", italic=True, after=12)
-    _style(doc, "Item Number", bold=True, after=12)
-    _style(doc, "Item Title", bold=True, after=12)
-    _style(doc, "Item Description", after=12)
-    _style(doc, "Item Pages", after=12, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _style(doc, "Agenda Item", after=12)
     _style(doc, "Signature", keep_next=True)
-    _style(doc, "Section Heading", bold=True, before=0, after=10, keep_next=True, outline=0)
+    _style(doc, "Section Heading", bold=True, before=0, after=10, keep_next=True, outline=1)
 
     # Title: the committee (or meeting title) in capitals.
     _para(doc, "{{ meeting.title|upper }}", "Title")
 
-    details = _table(doc, 3, [2.5, TEXT_WIDTH_CM - 2.5], borders=False)
-    for row, (label, value) in zip(
-        details.rows,
-        [
-            ("Date:", "{{ meeting.date_long }}"),
-            ("Time:", "{{ meeting.time }}"),
-            ("Venue:", "{{ meeting.venue }}"),
-        ],
-        strict=True,
-    ):
-        _cell_para(row.cells[0], label, "Meeting Detail", bold=True)
-        _cell_para(row.cells[1], value, "Meeting Detail")
+    # Date, time and venue: a bold label and the value at a tab (not a layout table).
+    for label, value in [
+        ("Date:", "{{ meeting.date_long }}"),
+        ("Time:", "{{ meeting.time }}"),
+        ("Venue:", "{{ meeting.venue }}"),
+    ]:
+        detail = _para(doc, "", "Meeting Detail")
+        detail.add_run(label).bold = True
+        detail.add_run(f"\t{value}")
+        _tab_stop(detail, 2.5)
     _para(doc, "", "Body Text")
 
     _loop(doc, "meeting.notices", "Notice", var="notice")
@@ -352,17 +348,22 @@ def build_agenda(path: Path) -> None:
     )
     _para(doc, "{%p endif %}", "Agenda Note")
 
-    # The items: number | title, description | page range, "To Follow" or nothing.
-    widths = [1.3, TEXT_WIDTH_CM - 1.3 - 2.9, 2.9]
-    items = _table(doc, 3, widths, borders=False)
-    _cell_para(items.rows[0].cells[0], "{%tr for item in items %}", "Table Text")
-    row = items.rows[1]
-    _cant_split(row)
-    _cell_para(row.cells[0], "{{ item.number }}.", "Item Number")
-    _cell_para(row.cells[1], "{{ item.title }}", "Item Title")
-    _loop(row.cells[1], "item.description", "Item Description", var="para")
-    _cell_para(row.cells[2], "{{r item.pages_link }}", "Item Pages")
-    _cell_para(items.rows[2].cells[0], "{%tr endfor %}", "Table Text")
+    # The items, a list (a screen reader says "list of 10 items"): a paragraph per item,
+    # its number, its title, and its page range ("To Follow", or nothing) at a right tab;
+    # the description, if any, in the same item after a blank line.
+    _para(doc, "{%p for item in items %}", "Agenda Item")
+    item = _para(doc, "", "Agenda Item")
+    _list_item(doc, item)
+    _run(item, "{{ item.number }}.", bold=True)
+    _run(item, "\t")
+    _run(item, "{{ item.title }}", bold=True)
+    _run(item, "\t")
+    _run(item, "{{r item.pages_link }}")
+    _run(item, "{% for para in item.description|paragraphs %}")
+    _line_breaks(item, 2)
+    _run(item, "{{ para }}")
+    _run(item, "{% endfor %}")
+    _para(doc, "{%p endfor %}", "Agenda Item")
 
     # The signatory, the address and the publication date are kept together.
     signature = [
@@ -417,7 +418,7 @@ def build_report(path: Path) -> None:
     ):
         _shade(row.cells[0])
         _cell_para(row.cells[0], label, "Table Heading")
-        _cell_para(row.cells[1], f"{{{{ {field}|lines }}}}", "Table Heading")
+        _cell_para(row.cells[1], f"{{{{ {field}|lines }}}}", "Table Value")
 
     _para(doc, "Summary", "Heading 1")
     _loop(doc, "report.summary", "Body Text")
@@ -440,6 +441,7 @@ def build_report(path: Path) -> None:
         strict=True,
     ):
         _cell_para(cell, f"{{{{ report.{field}|lines }}}}", "Table Text")
+    _repeat_header(status.rows[0])
     _keep_table_together(status)
     _para(doc, "", "Normal")
 
@@ -454,6 +456,8 @@ def build_report(path: Path) -> None:
         _cell_para(cell, label, "Table Heading")
     for cell, field in zip(plan.rows[2].cells, ["people", "place", "business"], strict=True):
         _loop(cell, f"report.strategic_plan.{field}", "Table Text", empty_style="Table Text")
+    _repeat_header(plan.rows[0])
+    _repeat_header(plan.rows[1])
     _keep_table_together(plan)
 
     sections = [
@@ -507,8 +511,66 @@ def build_report(path: Path) -> None:
     doc.save(path)
 
 
-def _tab_stop(paragraph, position_cm: float) -> None:
-    paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(position_cm))
+def _tab_stop(paragraph, position_cm: float, alignment=WD_TAB_ALIGNMENT.LEFT) -> None:
+    paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(position_cm), alignment)
+
+
+def _run(paragraph, text: str, *, bold: bool | None = None) -> None:
+    run = paragraph.add_run(text)
+    if bold is not None:
+        run.bold = bold
+
+
+def _line_breaks(paragraph, count: int) -> None:
+    run = paragraph.add_run()
+    for _ in range(count):
+        run.add_break()
+
+
+AGENDA_LIST = 41
+"""The numbering definition of the agenda's items: a list whose items carry no label of
+their own (the item number is the clerk's, printed in the text)."""
+NUMBER_INDENT_CM = 1.3
+
+
+def _list_item(doc, paragraph) -> None:
+    """Make ``paragraph`` an item of the agenda's list: the number, the title at 1.3 cm,
+    the page range right-aligned at the margin, after the title's last line.
+
+    (A right indent keeping the title clear of the range would be nicer, but LibreOffice
+    then right-aligns the range at the indent, not at the margin as Word does.)"""
+    numbering = doc.part.numbering_part.element
+    if numbering.find(f"{qn('w:num')}[@{qn('w:numId')}='{AGENDA_LIST}']") is None:
+        indent = int(NUMBER_INDENT_CM * 567)
+        numbering.insert(
+            0,
+            parse_xml(
+                f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{AGENDA_LIST}">'
+                '<w:multiLevelType w:val="singleLevel"/><w:lvl w:ilvl="0">'
+                '<w:start w:val="1"/><w:numFmt w:val="none"/><w:suff w:val="nothing"/>'
+                '<w:lvlText w:val=""/><w:lvlJc w:val="left"/>'
+                f'<w:pPr><w:ind w:left="{indent}" w:hanging="{indent}"/></w:pPr>'
+                "</w:lvl></w:abstractNum>"
+            ),
+        )
+        numbering.append(
+            parse_xml(
+                f'<w:num {nsdecls("w")} w:numId="{AGENDA_LIST}">'
+                f'<w:abstractNumId w:val="{AGENDA_LIST}"/></w:num>'
+            )
+        )
+    ppr = paragraph._p.get_or_add_pPr()
+    ppr.append(
+        parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{AGENDA_LIST}"/></w:numPr>'
+        )
+    )
+    fmt = paragraph.paragraph_format
+    fmt.left_indent = Cm(NUMBER_INDENT_CM)
+    fmt.first_line_indent = Cm(-NUMBER_INDENT_CM)
+    fmt.keep_together = True
+    _tab_stop(paragraph, NUMBER_INDENT_CM)
+    _tab_stop(paragraph, TEXT_WIDTH_CM, WD_TAB_ALIGNMENT.RIGHT)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -126,7 +126,8 @@ def test_damaged_entries_are_discarded_and_the_pack_is_a_clean_builds(meeting, d
     rebuilt = build("out/b")
     assert pack("out/b") == pack("out/a")
     assert f"{len(entries)} damaged cache entries were discarded" in rebuilt.output
-    assert "papers/" not in rebuilt.output  # no paper is blamed
+    damage_lines = [line for line in rebuilt.output.splitlines() if "accessibility:" not in line]
+    assert "papers/" not in "\n".join(damage_lines)  # no paper is blamed (it is untagged)
     assert "converted 0 document(s)" not in rebuilt.output
     assert "filled 0 template(s)" not in rebuilt.output
 

@@ -24,7 +24,7 @@ from packbuilder.convert.cachedir import clear_cache
 from packbuilder.late.changes import compare_manifests
 
 from helpers.kit import ROOT, TEMPLATES
-from helpers.pdftools import outline, page_texts, qpdf_check
+from helpers.pdftools import agenda_range, outline, page_texts, qpdf_check
 
 pytestmark = pytest.mark.e2e
 
@@ -116,7 +116,8 @@ def example(tmp_path, warm_cache):
 
 
 def agenda_line(front: str, number: str) -> str:
-    return next(line for line in front.splitlines() if re.match(rf"\s*{number}\.\s", line))
+    """The line of item ``number`` with its page range (after its title's last line)."""
+    return agenda_range(front, number)
 
 
 # --- the cache ------------------------------------------------------------------------------

@@ -26,7 +26,8 @@ LINES_PER_PAGE = 40
 
 
 def docx_blocks(path: Path) -> list[str]:
-    """The text of a .docx: one string per paragraph or table row, in body order."""
+    """The text of a .docx: one string per paragraph (per line of it) or table row, in body
+    order; tabs and table cells are written " | "."""
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -35,8 +36,9 @@ def docx_blocks(path: Path) -> list[str]:
     blocks: list[str] = []
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            blocks.append(Paragraph(child, document).text)
+        if tag == "p":  # a tab shows as " | " (the agenda's columns), a line break splits
+            text = Paragraph(child, document).text.replace("\t", " | ")
+            blocks.extend(text.split("\n"))
         elif tag == "tbl":
             for row in Table(child, document).rows:
                 cells = [" / ".join(cell.text.split("\n")) for cell in row.cells]

@@ -127,3 +127,42 @@ def assert_stamp_at_foot(width: float, height: float, words: list[Word], number:
     assert 15 < height - page_word.y1 < 26, (height, page_word)
     # Nothing else on the page is lower than the stamp.
     assert all(w.y1 <= page_word.y1 + 0.5 for w in words)
+
+
+def agenda_item(front: str, number: str) -> list[str]:
+    """The lines of agenda item ``number`` as pdftotext lays out the front sheet.
+
+    An item is a list paragraph: its number, its title (wrapped lines indented),
+    its page range right-aligned after the title's last line, then its description.
+    The item ends at the next numbered line or at a line that is not indented.
+    """
+    lines = front.splitlines()
+    start = next(
+        n for n, line in enumerate(lines) if re.match(rf"\s*{re.escape(number)}\.\s", line)
+    )
+    found = [lines[start].rstrip()]
+    for line in lines[start + 1 :]:
+        if re.match(r"\s*\d+\.\s", line) or (line and not line[0].isspace()):
+            break
+        if line.strip():
+            found.append(line.rstrip())
+    return found
+
+
+def agenda_range(front: str, number: str) -> str:
+    """The line of agenda item ``number`` that ends with its page range ("" if none does);
+    pdftotext may close up "3 - 6" in a narrow column, so it is compared without spaces."""
+    for line in agenda_item(front, number):
+        if re.search(r"(\d+\s*-\s*\d+|To Follow)$", line):
+            return line
+    return ""
+
+
+def uncompressed(pdf: Path) -> bytes:
+    """The file with every object out of its object stream and every stream decoded (qpdf's
+    QDF form), to look for what must not be in it."""
+    return subprocess.run(
+        ["qpdf", "--qdf", "--object-streams=disable", str(pdf), "-"],
+        check=True,
+        capture_output=True,
+    ).stdout

@@ -437,10 +437,15 @@ def test_warnings_reach_the_clerk_even_with_quiet(tmp_path, monkeypatch, fake_co
     )
     checked = invoke("-q", "check", "meeting.yaml")
     assert checked.exit_code == 0 and checked.output == warning, checked.output
+    untagged = (
+        "warning: accessibility: 1 paper is not tagged: ask the author for the Word file or a "
+        "tagged PDF (papers/budget.pdf); screen readers get no headings, tables or reading "
+        "order from their pages, and the pack does not claim PDF/UA\n"
+    )
     built = invoke("-q", "build", "meeting.yaml", "--no-cache")
-    assert built.exit_code == 0 and built.output == warning, built.output
+    assert built.exit_code == 0 and built.output == warning + untagged, built.output
     manifest = json.loads((tmp_path / "build" / "meeting" / "manifest.json").read_text())
-    assert [w["file"] for w in manifest["warnings"]] == ["papers/budget.pdf"]
+    assert [w["file"] for w in manifest["warnings"]] == ["papers/budget.pdf", "accessibility"]
 
 
 # --- what is published -----------------------------------------------------------------------

@@ -18,7 +18,8 @@ from ..late.status import MeetingStatus, meeting_status, pack_state
 from ..load.meeting import load_meeting
 from ..model.meeting import SUPPLEMENT_KIND
 from ..pack.papers import load_plans
-from ..paths import recorded_paths
+from ..paths import display_path, recorded_paths
+from ..publish import accessibility
 from ..publish.manifest import input_files, load_manifest, read_manifest, sha256_file
 from ..publish.outputs import MANIFEST
 from .meeting import BuildOptions, BuildResult, build, default_output_dir
@@ -42,7 +43,8 @@ def status(
     names = recorded_paths((path for path in inputs if path.is_file()), base)
     current = {name: sha256_file(path) for path, name in names.items()}
     pack = pack_state(folder.as_posix(), read_manifest(folder / MANIFEST), current)
-    return meeting_status(meeting, today, pack)
+    untagged = tuple(display_path(p, base) for p in accessibility.meeting_untagged(meeting))
+    return replace(meeting_status(meeting, today, pack), untagged=untagged)
 
 
 def supplement(

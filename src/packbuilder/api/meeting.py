@@ -38,6 +38,7 @@ from ..pack.papers import (
     prepare_documents,
 )
 from ..paths import recorded_path
+from ..publish import accessibility
 from ..publish.lock import DEFAULT_WAIT
 from ..publish.manifest import (
     build_manifest,
@@ -308,7 +309,7 @@ def _build_into(
     # The standalone agenda is the pack's front sheet, stamped and numbered as in the pack.
     extracts[staging / "agenda.pdf"] = (front.layout.front.first, front.layout.front.last)
     (staging / "items").mkdir(exist_ok=True)
-    write_pack(spec, staging / PACK_FILE, extracts=extracts)
+    written = write_pack(spec, staging / PACK_FILE, extracts=extracts)
     render_agenda(
         meeting.committee.templates.agenda,
         meeting,
@@ -326,6 +327,13 @@ def _build_into(
         meeting, front, documents, kind=kind, outputs=outputs, item_files=item_files
     )
     warnings = paper_warnings(documents)  # after assembly: copying pages can add repairs
+    untagged = accessibility.untagged_papers(documents)
+    manifest["accessibility"] = accessibility.manifest_entry(
+        untagged, meeting.path.parent, tagged=written.tagged, pdfua=written.pdfua
+    )
+    untagged_warning = accessibility.untagged_warning(untagged, meeting.path.parent)
+    if untagged_warning is not None:
+        warnings.append(untagged_warning)
     manifest["warnings"] = [
         {
             "file": recorded_path(w.file, meeting.path.parent) if w.file else w.name,

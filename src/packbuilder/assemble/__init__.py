@@ -13,7 +13,7 @@ share it (:mod:`.objects`). That is several times faster than
 of the copied pages (:mod:`.pages`) it adds:
 
 * a page number at the foot of every page (``Page N``), as one small content
-  stream per page using one shared Helvetica font object; the page's own
+  stream per page using one shared font object; the page's own
   content becomes a form XObject drawn before it, so neither its graphics
   state (even an unbalanced ``q``) nor broken syntax (an unterminated string)
   can reach the stamp, and the text is placed at the bottom centre *as
@@ -41,14 +41,31 @@ of the copied pages (:mod:`.pages`) it adds:
 * document metadata (title, subject, author, keywords, language) and a
   ``/ID`` derived from the content, so the same spec gives the same bytes.
 
-The structure tree of tagged source PDFs is not carried over.
+* the tagged sources' structure trees, merged into one (:mod:`.structure`): a
+  ``Document`` with a ``Part`` per :class:`Section` (the front sheet, each agenda
+  item) and a ``Sect`` per document, every marked-content reference pointing
+  into the page's form XObject, the parent tree, role, class and ID maps
+  rebuilt; everything packbuilder draws is an ``/Artifact``; pages with
+  annotations tab in structure order; ``/MarkInfo``, and XMP metadata
+  (:mod:`.xmp`) claiming PDF/UA only when every page's content is tagged or an
+  artifact (checked by :mod:`.marked`);
+* the stamp font, a subset of Liberation Sans embedded once (:mod:`.font`),
+  black on a small white box so it can be read on any page.
 
 Modules: :mod:`.spec` (the input), :mod:`.pack` (:func:`write_pack`, extracts),
 :mod:`.writer` (one PDF's structure), :mod:`.sources` (the papers: their pages'
 places in the pack, read errors), and those named above.
 """
 
-from .pack import write_pack
-from .spec import Bookmark, PackMetadata, PackPage, PackSpec
+from .pack import PackResult, write_pack
+from .spec import Bookmark, PackMetadata, PackPage, PackSpec, Section
 
-__all__ = ["Bookmark", "PackMetadata", "PackPage", "PackSpec", "write_pack"]
+__all__ = [
+    "Bookmark",
+    "PackMetadata",
+    "PackPage",
+    "PackResult",
+    "PackSpec",
+    "Section",
+    "write_pack",
+]

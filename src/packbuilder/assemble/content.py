@@ -34,6 +34,8 @@ def _maybe_unterminated(data: bytes) -> bool:
     comment could in theory hide an unbalanced bracket; :func:`_scan` settles doubt).
     """
     last_id = data.rfind(b"ID")
+    while last_id > 0 and data[last_id - 1] not in _WHITESPACE:  # a name: /MCID in tagged content
+        last_id = data.rfind(b"ID", 0, last_id)
     if last_id >= 0 and _INLINE_IMAGE_END.search(data, last_id) is None:
         return True
     if data.count(b"<") != data.count(b">"):

@@ -14,6 +14,7 @@ field whose widgets are all hidden, value and all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,8 +27,13 @@ from .objects import ObjectWriter, Ref, resolve
 from .sources import PageMap
 from .spec import PackPage
 
+StructParent = Callable[[PdfReader, int, int, Ref], "int | None"]
+
 _MAX_DEPTH = 32
 """Deeper field trees are cut (a damaged or looping ``/Kids``)."""
+
+_TREE_KEYS = frozenset({"/Parent", "/Kids", "/P", "/StructParent"})
+"""A field's places in the field tree and the structure tree: written anew for each copy."""
 
 
 @dataclass
@@ -59,6 +65,8 @@ class MergedForm:
     """(pack position, source object number) -> the widget written for that page."""
     sources: set[tuple[int, int]] = field(default_factory=set)
     """(id of reader, object number) of every field and widget of the papers' forms."""
+    struct_parent: StructParent | None = None
+    """Gives a widget written for a page its ``/StructParent`` (:mod:`.structure`)."""
 
     def widget(self, reader: PdfReader, idnum: int, position: int) -> Ref | None | bool:
         """The widget for source annotation ``idnum`` on pack page ``position``.
@@ -70,9 +78,17 @@ class MergedForm:
         return self.widgets.get((position, idnum))
 
 
-def merge_forms(objects: ObjectWriter, page_map: PageMap, pages: list[PackPage]) -> MergedForm:
-    """Write every use's fields; the pack's ``/AcroForm`` is None when none is left."""
-    merged = MergedForm()
+def merge_forms(
+    objects: ObjectWriter,
+    page_map: PageMap,
+    pages: list[PackPage],
+    struct_parent: StructParent | None = None,
+) -> MergedForm:
+    """Write every use's fields; the pack's ``/AcroForm`` is None when none is left.
+
+    ``struct_parent(reader, source widget number, position, new number)`` gives each widget
+    its ``/StructParent`` in the pack's structure tree (or None: not in it)."""
+    merged = MergedForm(struct_parent=struct_parent)
     uses = form_uses(pages)
     trees: list[tuple[FormUse, list[_Node]]] = []
     for use in uses:
@@ -209,7 +225,9 @@ def _emit(
     number = objects.allocate()
     # Other references to the source object (a popup's /Parent...) go to its first copy.
     objects.substitute((id(use.reader), node.ref.idnum), number, first=True)
-    entries = {k: v for k, v in dict.items(node.entries) if k in WIDGET_KEEP}
+    entries = {
+        k: v for k, v in dict.items(node.entries) if k in WIDGET_KEEP and k not in _TREE_KEYS
+    }
     if parent is not None:
         entries["/Parent"] = parent
     if node.kids:
@@ -217,6 +235,10 @@ def _emit(
     if node.position is not None:
         entries["/P"] = page_map.numbers[node.position]
         merged.widgets[(node.position, node.ref.idnum)] = number
+        if merged.struct_parent is not None:
+            key = merged.struct_parent(use.reader, node.ref.idnum, node.position, number)
+            if key is not None:
+                entries["/StructParent"] = key
     objects.emit(number, entries)
     return number
 

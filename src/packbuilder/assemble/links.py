@@ -12,12 +12,14 @@ paper); a widget of no field keeps only :data:`.allowlist.WIDGET_KEEP`. Markup
 kept by ``markup: keep`` is copied with the first occurrence of its page,
 without actions, and pointing only at other annotations kept on the page.
 Everything else is left out, and written as ``null`` wherever it is referred to.
+An annotation kept in a tagged paper keeps its place in the structure: its
+``/StructParent`` is renumbered for the pack's (:mod:`.structure`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from pypdf import PdfReader
@@ -37,8 +39,11 @@ from .allowlist import (
     link_action,
 )
 from .forms import MergedForm
-from .objects import ObjectWriter, resolve
+from .objects import ObjectWriter, Ref, resolve
 from .sources import PageMap, PerReader
+
+if TYPE_CHECKING:
+    from .structure import StructureWriter
 
 _MARKUP_REFERENCES = ("/Popup", "/IRT", "/Parent")
 """A markup annotation's references to other annotations (its pop-up, what it replies to)."""
@@ -59,12 +64,17 @@ class LinkWriter:
         page_map: PageMap,
         link_targets: Mapping[str, int],
         form: MergedForm | None = None,
+        *,
+        structure: StructureWriter | None = None,
+        page_label: Callable[[int], str] = lambda position: str(position + 1),
     ):
         self.objects = objects
         self.page_map = page_map
         self.link_targets = link_targets
         self.form = form or MergedForm()
         self.named = NAMED_DESTINATIONS
+        self.structure = structure
+        self.page_label = page_label
 
     def annotations(
         self,
@@ -90,30 +100,56 @@ class LinkWriter:
                     if widget is not None:
                         result.append(widget)
                     continue
+            idnum = raw.idnum if isinstance(raw, IndirectObject) else -1
             verdict, _problems = annotation_verdict(annot, keep_markup=keep_markup)
             if verdict == LINK:
-                self._add(result, self._link(reader, annot, position))
+                self._add(result, self._link(reader, annot, position), reader, idnum, position)
             elif verdict == WIDGET:  # a widget of no field: its look, no actions
                 entries = kept_entries(annot, WIDGET_KEEP)
-                self._add(result, {**entries, "/P": self.page_map.numbers[position]})
+                entries["/P"] = self.page_map.numbers[position]
+                self._add(result, entries, reader, idnum, position)
             elif verdict == KEEP_MARKUP and isinstance(raw, IndirectObject):
                 if first_use:
                     markup.append((raw, annot))
                 result.append(raw)
             elif isinstance(raw, IndirectObject):
                 self.objects.omit(reader, raw.idnum)  # null wherever it is referred to
-        self._keep_markup(reader, markup)
+        self._keep_markup(reader, markup, position)
         return result
 
-    def _add(self, result: list[Any], entries: dict[str, Any] | None) -> None:
-        """Write a new annotation (none when ``entries`` is None) and list it."""
-        if entries is not None:
-            number = self.objects.allocate()
-            self.objects.emit(number, entries)
-            result.append(number)
+    def _add(
+        self,
+        result: list[Any],
+        entries: dict[str, Any] | None,
+        reader: PdfReader,
+        idnum: int,
+        position: int,
+    ) -> None:
+        """Write a new annotation (none when ``entries`` is None) and list it, in its
+        paper's place in the structure when the paper is tagged."""
+        if entries is None:
+            return
+        number = self.objects.allocate()
+        entries.pop("/StructParent", None)
+        key = self._struct_parent(reader, idnum, position, number)
+        if key is not None:
+            entries["/StructParent"] = key
+        self.objects.emit(number, entries)
+        result.append(number)
 
-    def _keep_markup(self, reader: PdfReader, kept: list[tuple[IndirectObject, dict]]) -> None:
-        """Have kept markup copied without actions, and referring only to kept markup."""
+    def _struct_parent(
+        self, reader: PdfReader, idnum: int, position: int, number: Ref | None
+    ) -> int | None:
+        """The annotation's ``/StructParent`` in the pack (:mod:`.structure`), or None."""
+        if self.structure is None:
+            return None
+        return self.structure.annotation_key(reader, idnum, position, number)
+
+    def _keep_markup(
+        self, reader: PdfReader, kept: list[tuple[IndirectObject, dict]], position: int
+    ) -> None:
+        """Have kept markup copied without actions, referring only to kept markup, with its
+        ``/StructParent`` renumbered for the pack's structure (or removed)."""
         numbers = {raw.idnum for raw, _annot in kept}
         for raw, annot in kept:
             changes: dict[str, Any] = {k: None for k in dict.keys(annot) if k in MARKUP_DROP}
@@ -121,6 +157,10 @@ class LinkWriter:
                 ref = dict.get(annot, key)
                 if ref is not None and getattr(ref, "idnum", None) not in numbers:
                     changes[key] = None
+            popup = dict.get(annot, "/Subtype") == "/Popup"  # shown with its parent: untagged
+            parent = None if popup else self._struct_parent(reader, raw.idnum, position, None)
+            if parent is not None or dict.get(annot, "/StructParent") is not None:
+                changes["/StructParent"] = parent
             if changes:
                 self.objects.overrides[(id(reader), raw.idnum)] = changes
 
@@ -160,6 +200,7 @@ class LinkWriter:
             if target is None:
                 return None
             entries["/Dest"] = self.page_map.dest(target)
+            entries["/Contents"] = f"Go to item {number}, page {self.page_label(target)}"
             return entries
         entries["/A"] = action
         return entries

@@ -7,15 +7,17 @@ output number the first time it is met and the object is copied by
 number is 0 is written as ``null`` (a source's page tree, which must not be
 copied). Every dictionary and stream read from a paper is screened on its way
 out (:func:`.scrub.screen`): no action, attached file or script it refers to
-reaches the pack. :meth:`ObjectWriter.finish` adds the xref table and a trailer
-whose ``/ID`` is the MD5 of everything written, so the same objects give the
-same bytes.
+reaches the pack. Objects that are not streams are gathered into compressed
+object streams (:mod:`.xref`); :meth:`ObjectWriter.finish` adds the
+cross-reference stream, whose ``/ID`` is the MD5 of everything written, so the
+same objects give the same bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import weakref
 import zlib
 from io import BytesIO
 from typing import Any
@@ -39,10 +41,18 @@ from .refs import resolve
 from .scrub import LEAVE_OUT, record, screen
 
 __all__ = ["ObjectWriter", "Ref", "Stream", "flate", "literal", "name", "resolve", "text"]
+from .xref import OBJECTS_PER_STREAM, object_stream, xref_stream
+
+_PLAIN: weakref.WeakKeyDictionary[Any, dict[int, bytes]] = weakref.WeakKeyDictionary()
+"""Per paper: its objects that refer to nothing, serialised (the same in every file)."""
 
 
 class Ref(int):
     """A reference to an object of the output, by its number."""
+
+
+class Raw(bytes):
+    """A direct object of the output already serialised (written as it is)."""
 
 
 class Stream:
@@ -115,6 +125,9 @@ class ObjectWriter:
         # Entries replacing those of a source object when it is copied (None: removed).
         self.overrides: dict[tuple[int, int], dict[str, Any]] = {}
         self.source: Any = None  # the paper whose objects are being written (scrub.record)
+        # Objects that are not streams, waiting for their object stream; and where each went.
+        self.batch: list[tuple[int, bytes]] = []
+        self.compressed: dict[int, tuple[int, int]] = {}
 
     def allocate(self) -> Ref:
         """A new object number."""
@@ -148,9 +161,8 @@ class ObjectWriter:
         return screened
 
     def emit(self, number: int, obj: Any, extra: dict[str, Any] | None = None) -> None:
-        """Write object ``number``: a new object, or a resolved source object."""
-        self.offsets[number] = self.position
-        out: list[bytes] = [b"%d 0 obj\n" % number]
+        """Write object ``number``: a new object, or a resolved source object (screened,
+        :meth:`_screen`; a stream at once, anything else into the next object stream)."""
         if isinstance(obj, DictionaryObject):  # read from a paper
             screened = self._screen(obj)
             if screened is LEAVE_OUT:
@@ -159,20 +171,41 @@ class ObjectWriter:
                 obj = screened
             elif screened is not obj:
                 extra = {**{key: None for key in dict.keys(obj)}, **screened, **(extra or {})}
-        if isinstance(obj, Stream):
-            self._stream(obj.entries.items(), obj.data, out)
-        elif isinstance(obj, StreamObject):
-            entries: Any = dict.items(obj)
-            if extra:
-                entries = _merged(entries, extra).items()
-            data = obj.get_data() if type(obj).__name__ == "ContentStream" else obj._data
-            self._stream(entries, data, out)
-        else:
-            if extra and isinstance(obj, dict):
-                obj = _merged(dict.items(obj), extra)
-            self.serialise(obj, out)
-            out.append(b"\nendobj\n")
-        self.put(b"".join(out))
+        if isinstance(obj, (Stream, StreamObject)):
+            self.offsets[number] = self.position
+            out: list[bytes] = [b"%d 0 obj\n" % number]
+            if isinstance(obj, Stream):
+                self._stream(obj.entries.items(), obj.data, out)
+            else:
+                entries: Any = dict.items(obj)
+                if extra:
+                    entries = _merged(entries, extra).items()
+                data = obj.get_data() if type(obj).__name__ == "ContentStream" else obj._data
+                self._stream(entries, data, out)
+            self.put(b"".join(out))
+            return
+        if extra and isinstance(obj, dict):
+            obj = _merged(dict.items(obj), extra)
+        body: list[bytes] = []
+        self.serialise(obj, body)
+        self.emit_raw(number, b"".join(body))
+
+    def emit_raw(self, number: int, body: bytes) -> None:
+        """Write object ``number`` (not a stream), already serialised as ``body``."""
+        self.batch.append((number, body))
+        if len(self.batch) >= OBJECTS_PER_STREAM:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write the objects waiting as one object stream."""
+        if not self.batch:
+            return
+        batch, self.batch = self.batch, []
+        number = self.allocate()
+        for index, (member, _body) in enumerate(batch):
+            self.compressed[member] = (number, index)
+        entries, data = object_stream(batch)
+        self.emit(number, Stream(entries, data))
 
     def _stream(self, entries: Any, data: bytes, out: list[bytes]) -> None:
         out.append(b"<<")
@@ -185,6 +218,10 @@ class ObjectWriter:
         out.append(b"/Length %d>>\nstream\n" % len(data))
         out.append(data)
         out.append(b"\nendstream\nendobj\n")
+
+    def reference(self, ref: IndirectObject) -> bytes:
+        """How a reference to source object ``ref`` is written (it is copied when drained)."""
+        return self._ref(ref)
 
     def _ref(self, ref: IndirectObject) -> bytes:
         key = (id(ref.pdf), ref.idnum)
@@ -208,6 +245,8 @@ class ObjectWriter:
             out.append(b"%d" % obj)
         elif kind is Ref:
             out.append(b"%d 0 R" % obj)
+        elif kind is Raw:
+            out.append(obj)
         elif kind is FloatObject:
             out.append(obj.myrepr().encode())
         elif kind is ArrayObject or kind is list:
@@ -276,32 +315,50 @@ class ObjectWriter:
             pending.clear()
             for number, ref in batch:
                 if isinstance(ref, IndirectObject):
-                    obj = ref.get_object()
                     extra = self.overrides.get((id(ref.pdf), ref.idnum))
                     self.source = ref.pdf
+                    if extra is None and self._copy_plain(number, ref):
+                        continue
+                    obj = ref.get_object()
                 else:  # a stream that was (wrongly) a direct object
                     obj, extra = ref, None
                 if obj is None:
                     obj = NullObject()
                 self.emit(number, obj, extra)
 
+    def _copy_plain(self, number: int, ref: IndirectObject) -> bool:
+        """Copy a source object that is not a stream and refers to nothing (an element's
+        attributes, a widths array...) as serialised once for every file written from its
+        paper; False when it is not one (it is then written as any other)."""
+        known = _PLAIN.setdefault(ref.pdf, {})
+        body = known.get(ref.idnum)
+        if body is None:
+            obj = ref.get_object()
+            if obj is None or isinstance(obj, StreamObject):
+                return False
+            out: list[bytes] = []
+            self.serialise(obj, out)
+            body = b"".join(out)
+            if b" 0 R" not in body and b"null" not in body:  # references: this file's only
+                known[ref.idnum] = body
+        self.emit_raw(number, body)
+        return True
+
     def finish(self, catalog: int, info: int) -> bytes:
-        """The whole file: the objects, the xref table and the trailer with its ``/ID``."""
-        size = self.next_number
-        missing = [n for n in range(1, size) if n not in self.offsets]
-        for number in missing:  # allocated but never written: cannot happen, but stay valid
-            self.emit(number, None)
+        """The whole file: the objects, and the cross-reference stream with the ``/ID``."""
+        self._flush()
+        written = self.offsets.keys() | self.compressed.keys()
+        for number in range(1, self.next_number):
+            if number not in written:  # allocated but never written: cannot happen; stay valid
+                self.emit(number, None)
+        self._flush()
         digest = hashlib.md5(usedforsecurity=False)
         for chunk in self.chunks:
             digest.update(chunk)
         ident = digest.hexdigest().encode()
-        xref = self.position
-        lines = [b"xref\n0 %d\n0000000000 65535 f \n" % size]
-        offsets = self.offsets
-        lines.extend(b"%010d 00000 n \n" % offsets[n] for n in range(1, size))
-        lines.append(
-            b"trailer\n<</Size %d/Root %d 0 R/Info %d 0 R/ID [<%s><%s>]>>\nstartxref\n%d\n%%%%EOF\n"
-            % (size, catalog, info, ident, ident, xref)
+        trailer = b"/Root %d 0 R/Info %d 0 R/ID [<%s><%s>]" % (catalog, info, ident, ident)
+        number = self.allocate()
+        self.chunks.append(
+            xref_stream(number, self.position, self.offsets, self.compressed, trailer)
         )
-        self.chunks.extend(lines)
         return b"".join(self.chunks)

@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import gc
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..exceptions import OutputError
-from .spec import PackSpec, check_spec, shift_bookmarks
+from .spec import PackSpec, check_spec, shift_bookmarks, shift_sections
 from .writer import PackWriter
+
+
+@dataclass(frozen=True)
+class PackResult:
+    """What the pack file is: tagged (it has a structure tree), and whether it claims PDF/UA
+    (every page's content tagged or an artifact, every annotation tagged)."""
+
+    tagged: bool
+    pdfua: bool
 
 
 def write_pack(
     spec: PackSpec, out: Path, *, extracts: Mapping[Path, tuple[int, int]] | None = None
-) -> None:
+) -> PackResult:
     """Write the pack to ``out`` and each extract (1-based inclusive page range) to its path.
 
     Raises :class:`DocumentError` when a paper turns out to be unreadable while
@@ -21,11 +33,34 @@ def write_pack(
     """
     check_spec(spec)
     total = len(spec.pages)
-    _write_file(out, PackWriter(spec, first_number=1, total=total).build())
     for path, (first, last) in (extracts or {}).items():
         if not 1 <= first <= last <= total:
             raise ValueError(f"extract {path}: pages {first}-{last} are not within 1-{total}")
-        _write_file(path, _extract(spec, first, last))
+    with _without_cycle_collection():
+        writer = PackWriter(spec, first_number=1, total=total)
+        _write_file(out, writer.build())
+        for path, (first, last) in (extracts or {}).items():
+            _write_file(path, _extract(spec, first, last))
+    return PackResult(tagged=bool(writer.structure.uses), pdfua=writer.pdfua)
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while the files are written.
+
+    Writing allocates hundreds of thousands of small objects (a tagged pack's structure
+    elements, parsed source objects) and makes no garbage cycles, but every few
+    thousand allocations the collector scans every object alive, the parsed papers
+    included: over a third of the time of a 1000-page tagged pack. Objects are freed as
+    usual meanwhile (reference counting); the collector resumes however writing ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _extract(spec: PackSpec, first: int, last: int) -> bytes:
@@ -46,6 +81,7 @@ def _extract(spec: PackSpec, first: int, last: int) -> bytes:
         bookmarks=bookmarks,
         link_targets=links,
         metadata=metadata,
+        sections=shift_sections(spec.sections, start, stop),
     )
     return PackWriter(part, first_number=first, total=len(spec.pages)).build()
 

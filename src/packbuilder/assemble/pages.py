@@ -21,11 +21,21 @@ from pypdf.generic import EncodedStreamObject, NameObject, StreamObject
 
 from .allowlist import page_entries
 from .links import LinkWriter
+from .marked import content_unmarked
 from .objects import ObjectWriter, Ref, Stream, flate, resolve
 from .pagecontent import decode, page_content, used_resources
 from .sources import PageMap, note
 from .spec import PackPage
-from .stamp import A4, LETTER, PAGE_XOBJECT_NAME, STAMP_FONT_NAME, blank_content, box, stamp_content
+from .stamp import (
+    A4,
+    LETTER,
+    PAGE_XOBJECT_NAME,
+    STAMP_FONT_NAME,
+    blank_content,
+    box,
+    stamp_content,
+)
+from .structure import MARKED_PAGES, StructureWriter
 
 _STREAM_KEEP = ("/Filter", "/DecodeParms", "/DL")
 """The entries of a content stream that its form XObject keeps (how its data is encoded)."""
@@ -44,16 +54,20 @@ class PageCopier:
         font: Ref,
         stamp_text: Callable[[int], str],
         blank_text: str,
+        structure: StructureWriter,
     ):
         self.objects = objects
+        self.structure = structure
         self.page_map = page_map
         self.links = links
         self.parent = parent
         self.font = font
         self.stamp_text = stamp_text
         self.blank_text = blank_text
-        # Per source page (id of its reader, its object number): its form XObject, if any.
-        self.forms: dict[tuple[int, int], Ref | None] = {}
+        # Per source page (id of its reader, its object number): its form XObject, if any;
+        # a tagged page has one per position (each has its own /StructParents).
+        self.forms: dict[tuple[int, ...], Ref | None] = {}
+        self.copied: set[tuple[int, int]] = set()  # source pages copied once already
         self.stamp_resources: Ref | None = None  # resources of pages drawing only a stamp
         self.blank: Ref | None = None  # the blank pages' content
 
@@ -65,19 +79,24 @@ class PageCopier:
         reader = page.reader
         src = reader.pages[page.index]
         key = self.page_map.page_id(page)
-        first_use = key not in self.forms  # a page's form is made on its first use
+        first_use = key not in self.copied
+        self.copied.add(key)
+        tagged = self.structure.tagged(position)
+        form_key = (*key, position) if tagged else key
 
         self.objects.source = reader
         entries: dict[str, Any] = {"/Type": NameObject("/Page"), "/Parent": Ref(self.parent)}
         entries.update(page_entries(src)[0])  # the allow-list (what is left out is warned of)
+        # A tagged page's marked content is drawn by its form, which has the /StructParents.
+        entries.pop("/StructParents", None)
         media = dict.get(src, "/MediaBox")
         if box(media) is None:
             media = entries["/MediaBox"] = list(LETTER)
             if first_use:
                 note(reader, f"page {page.index + 1} has no usable MediaBox; it is US Letter size")
-        if key not in self.forms:
-            self.forms[key] = self._form(reader, src, page.index, media)
-        form = self.forms[key]
+        if form_key not in self.forms:
+            self.forms[form_key] = self._form(reader, src, page.index, media, position)
+        form = self.forms[form_key]
         if form is None:
             entries["/Resources"] = self._stamp_resources()
         else:
@@ -91,12 +110,18 @@ class PageCopier:
         annots = self.links.annotations(reader, src, position, first_use, page.keep_markup)
         if annots:
             entries["/Annots"] = annots
+            entries["/Tabs"] = NameObject("/S")  # tab order: the structure's
 
         self.objects.emit(self.page_map.numbers[position], entries)
-        self._stamp(stamp, position, form is not None)
+        self._stamp(stamp, position, form is not None, self.structure.fully_marked(position))
 
-    def _form(self, reader: PdfReader, src: dict, index: int, media: Any) -> Ref | None:
-        """Write the form XObject of a source page's content; None if it has no content."""
+    def _form(
+        self, reader: PdfReader, src: dict, index: int, media: Any, position: int
+    ) -> Ref | None:
+        """Write the form XObject of a source page's content; None if it has no content.
+
+        The form of a page of a tagged source has its own ``/StructParents``, and its
+        content is checked to be all marked (:mod:`.marked`, :mod:`.structure`)."""
         streams = self._content_streams(reader, src, index)
         if not streams:
             return None
@@ -125,8 +150,33 @@ class PageCopier:
                 "part of the page may not show",
             )
         number = self.objects.allocate()
+        key = self.structure.form_key(position, number)
+        if key is not None:
+            form.entries["/StructParents"] = key
+            self._check_marked(reader, src, streams, None, index, position)
         self.objects.emit(number, form)
         return number
+
+    def _check_marked(
+        self,
+        reader: PdfReader,
+        src: dict,
+        streams: list[StreamObject],
+        data: bytes | None,
+        index: int,
+        position: int,
+    ) -> None:
+        """Count (once per source page) the tagged page's text and paints outside marked content."""
+        page_id = self.page_map.page_ids[id(reader)][index]
+        known = MARKED_PAGES.get(reader).get(page_id, -1)
+        if known != -1:
+            count = known
+        else:
+            if data is None:
+                decoded = (self._decoded(reader, s, index) for s in streams)
+                data = b"\n".join(d for d in decoded if d is not None)
+            count = content_unmarked(data, dict.get(src, "/Resources"))
+        self.structure.content_checked(position, reader, page_id, count)
 
     @staticmethod
     def _content_streams(reader: PdfReader, src: dict, index: int) -> list[StreamObject]:
@@ -181,7 +231,8 @@ class PageCopier:
         )
         self._stamp(stamp, position, False)
 
-    def _stamp(self, number: Ref, position: int, page_xobject: bool) -> None:
+    def _stamp(self, number: Ref, position: int, page_xobject: bool, tagged: bool = False) -> None:
         text = self.stamp_text(position)
         geometry = self.page_map.geometry[position]
-        self.objects.emit(number, flate(stamp_content(text, geometry, page_xobject)))
+        content = stamp_content(text, geometry, page_xobject, tagged)
+        self.objects.emit(number, flate(content))

@@ -39,6 +39,18 @@ class Bookmark:
 
 
 @dataclass
+class Section:
+    """Pack pages ``start``..``stop - 1`` (0-based) that belong together: the front sheet, an
+    agenda item (with a child per document), in the pack's structure tree (a ``Part`` with
+    a ``Sect`` per child, titled ``title``)."""
+
+    title: str
+    start: int
+    stop: int
+    children: list[Section] = field(default_factory=list)
+
+
+@dataclass
 class PackMetadata:
     """Document information. ``created`` None writes no dates (deterministic output)."""
 
@@ -68,6 +80,8 @@ class PackSpec:
     metadata: PackMetadata
     stamp_format: str = "Page {n}"
     blank_text: str = "This page is intentionally left blank"
+    sections: list[Section] = field(default_factory=list)
+    """How the tagged sources' structure is grouped (:mod:`.structure`); may be empty."""
 
 
 def check_spec(spec: PackSpec) -> None:
@@ -98,6 +112,17 @@ def _check_pages(pages: list[PackPage], marks: Iterable[Bookmark], links: Mappin
     for number, target in links.items():
         if not 0 <= target < count:
             raise ValueError(f"the link for item {number} points at page {target} of {count}")
+
+
+def shift_sections(sections: Iterable[Section], start: int, stop: int) -> list[Section]:
+    """The sections overlapping pages ``start``..``stop - 1``, cut to them, renumbered from 0."""
+    result: list[Section] = []
+    for section in sections:
+        first, last = max(section.start, start), min(section.stop, stop)
+        if first < last:
+            children = shift_sections(section.children, start, stop)
+            result.append(Section(section.title, first - start, last - start, children))
+    return result
 
 
 def shift_bookmarks(marks: Iterable[Bookmark], start: int, stop: int) -> list[Bookmark]:

@@ -13,8 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from pypdf.generic import NameObject
-
+from .font import stamp_font
 from .objects import literal, name, number, resolve
 
 A4 = (595.276, 841.89)
@@ -28,34 +27,16 @@ BLANK_FONT_SIZE = 12
 STAMP_FONT_NAME = "/PbStamp"
 PAGE_XOBJECT_NAME = "/PbPage"
 """The name of the form XObject holding a copied page's own content, in its new resources."""
+TAGGED_CONTENT_TAG = "/PbContent"
+"""A marked-content tag (no structure meaning) around the painting of a tagged page's form
+whose content was checked to be all marked (:mod:`.marked`): tools that do not look into
+forms cannot see that. A page with unmarked content has its form painted bare, so that
+they report it."""
+BOX_PADDING = 1.5
+"""The white box behind the stamp reaches this many points beyond its text's extent."""
+STAMP_ARTIFACT = b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC"
+BLANK_ARTIFACT = b"/Artifact <</Type /Pagination>> BDC"
 MAX_USER_UNIT = 75000.0
-
-STAMP_FONT = {
-    "/Type": NameObject("/Font"),
-    "/Subtype": NameObject("/Type1"),
-    "/BaseFont": NameObject("/Helvetica"),
-    "/Encoding": NameObject("/WinAnsiEncoding"),
-}
-"""The one font object every stamp and blank page uses."""
-
-# Advance widths of Helvetica in WinAnsiEncoding (1/1000 em), codes 0-255.
-_HELVETICA_WIDTHS = (
-    (0,) * 32
-    + (278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278)
-    + (556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556)
-    + (1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778)
-    + (667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556)
-    + (333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556)
-    + (556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584, 350)
-    + (556, 350, 222, 556, 333, 1000, 556, 556, 333, 1000, 667, 333, 1000, 350, 611, 350)
-    + (350, 222, 222, 333, 333, 350, 556, 1000, 333, 1000, 500, 333, 944, 350, 500, 667)
-    + (278, 333, 556, 556, 556, 556, 260, 556, 333, 737, 370, 556, 584, 333, 737, 333)
-    + (400, 584, 333, 333, 333, 556, 537, 278, 333, 333, 365, 556, 834, 834, 834, 611)
-    + (667, 667, 667, 667, 667, 667, 1000, 722, 667, 667, 667, 667, 278, 278, 278, 278)
-    + (722, 722, 778, 778, 778, 778, 778, 584, 778, 722, 722, 722, 722, 667, 667, 611)
-    + (556, 556, 556, 556, 556, 556, 889, 500, 556, 556, 556, 556, 278, 278, 278, 278)
-    + (556, 556, 556, 556, 556, 556, 556, 584, 611, 556, 556, 556, 556, 500, 556, 500)
-)
 
 Matrix = tuple[float, float, float, float, float, float]
 
@@ -77,10 +58,9 @@ BLANK_GEOMETRY = Geometry(0.0, 0.0, A4[0], A4[1], 0)
 
 
 def encode(text: str, size: float) -> tuple[bytes, float]:
-    """``text`` in WinAnsiEncoding (unknown characters become '?') and its width in points."""
-    encoded = text.encode("cp1252", errors="replace")
-    width = sum(_HELVETICA_WIDTHS[c] for c in encoded) * size / 1000
-    return encoded, width
+    """``text`` in WinAnsiEncoding (unknown characters become '?') and its width in points,
+    in the stamp font (:mod:`.font`)."""
+    return stamp_font().encode(text, size)
 
 
 def box(value: Any) -> tuple[float, float, float, float] | None:
@@ -152,21 +132,37 @@ def stamp_matrix(g: Geometry, width: float) -> Matrix:
     return (s, 0, 0, s, xc - half, g.y0 + off)
 
 
-def stamp_content(text: str, g: Geometry, page_xobject: bool = False) -> bytes:
+def stamp_content(
+    text: str, g: Geometry, page_xobject: bool = False, tagged: bool = False
+) -> bytes:
     """The content stream of a page: its own content (the form XObject ``PAGE_XOBJECT_NAME``,
     if ``page_xobject``), then ``text`` at its foot in the font ``STAMP_FONT_NAME``.
 
     Painting a form XObject saves and restores the graphics state, and its content is
     parsed on its own, so neither a changed graphics state nor broken syntax in the
-    page's content reaches the stamp.
+    page's content reaches the stamp. The stamp is a pagination artifact (not part of the
+    document's structure), black text on a white box just larger than the text, so it can
+    be read on any page, however dark. A ``tagged`` page's form is painted inside the
+    marked-content sequence ``TAGGED_CONTENT_TAG``.
     """
-    encoded, width = encode(text, STAMP_FONT_SIZE)
-    page = b"q %s Do Q\n" % name(PAGE_XOBJECT_NAME) if page_xobject else b""
-    return b"%sq BT %s %d Tf 0 g 0 Tr %s Tm %s Tj ET Q\n" % (
+    font = stamp_font()
+    encoded, width = font.encode(text, STAMP_FONT_SIZE)
+    page = b""
+    if page_xobject:
+        paint = b"%s Do" % name(PAGE_XOBJECT_NAME)
+        if tagged:
+            paint = b"%s BMC %s EMC" % (name(TAGGED_CONTENT_TAG), paint)
+        page = b"q %s Q\n" % paint
+    low = font.descent * STAMP_FONT_SIZE / 1000 - BOX_PADDING
+    high = font.cap_height * STAMP_FONT_SIZE / 1000 + BOX_PADDING
+    box = (-BOX_PADDING, low, width + 2 * BOX_PADDING, high - low)
+    return b"%s%s q %s cm 1 g %s re f BT %s %d Tf 0 g 0 Tr %s Tj ET Q EMC\n" % (
         page,
+        STAMP_ARTIFACT,
+        b" ".join(_precise(v) for v in stamp_matrix(g, width)),
+        b" ".join(number(v) for v in box),
         name(STAMP_FONT_NAME),
         STAMP_FONT_SIZE,
-        b" ".join(_precise(v) for v in stamp_matrix(g, width)),
         literal(encoded),
     )
 
@@ -179,14 +175,15 @@ def _precise(value: float) -> bytes:
 
 
 def blank_content(text: str) -> bytes:
-    """The content stream of a blank A4 page: ``text`` centred, one line a line."""
+    """The content stream of a blank A4 page: ``text`` centred, one line a line, a
+    pagination artifact."""
     lines = text.splitlines() or [""]
     leading = BLANK_FONT_SIZE * 1.25
     top = A4[1] / 2 + (len(lines) - 1) * leading / 2
-    parts = [b"q BT %s %d Tf 0 g" % (name(STAMP_FONT_NAME), BLANK_FONT_SIZE)]
+    parts = [BLANK_ARTIFACT, b"q BT %s %d Tf 0 g" % (name(STAMP_FONT_NAME), BLANK_FONT_SIZE)]
     for n, line in enumerate(lines):
         encoded, width = encode(line, BLANK_FONT_SIZE)
         x, y = A4[0] / 2 - width / 2, top - n * leading
         parts.append(b"1 0 0 1 %s %s Tm %s Tj" % (number(x), number(y), literal(encoded)))
-    parts.append(b"ET Q\n")
+    parts.append(b"ET Q EMC\n")
     return b" ".join(parts)

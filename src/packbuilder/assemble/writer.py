@@ -19,6 +19,7 @@ from pypdf.generic import NameObject
 from ..exceptions import DocumentError, describe_error
 from ..inputs.pdflimits import budget
 from ..inputs.pdfread import READ_ERRORS, REPAIR_ADVICE, REPAIR_HINT, collect_pypdf_warnings
+from .font import stamp_chars, stamp_font
 from .forms import merge_forms
 from .layers import merge_layers
 from .links import LinkWriter
@@ -27,7 +28,10 @@ from .outline import OutlineWriter
 from .pages import PageCopier
 from .sources import PageMap, note, page_tree, pdf_version, source_name, used_readers
 from .spec import PackSpec
-from .stamp import STAMP_FONT
+from .structure import StructureWriter
+from .xmp import metadata_stream, xmp_packet
+
+PRODUCER = "packbuilder (pypdf)"
 
 
 class PackWriter:
@@ -43,6 +47,9 @@ class PackWriter:
         self.page_map = PageMap()
         self.readers: list[PdfReader] = []
         self.current: PdfReader | None = None
+        self.structure = StructureWriter(self.objects, self.page_map, self.pages, spec.sections)
+        self.pdfua = False
+        """Whether the file claims PDF/UA (every page's content tagged or an artifact)."""
 
     def build(self) -> bytes:
         """The PDF file; raises :class:`DocumentError` when a paper turns out to be damaged."""
@@ -70,34 +77,64 @@ class PackWriter:
         for key, number in self.page_map.place(self.pages, numbers):
             objects.substitute(key, number)  # references to a page go to its first occurrence
         self.page_map.measure(self.pages)
-        form = merge_forms(objects, self.page_map, self.pages)
+        structure = self.structure
+        with collect_pypdf_warnings() as warnings:
+            structure.prepare()
+            self._note_warnings(warnings, 0)
+        form = merge_forms(objects, self.page_map, self.pages, structure.annotation_key)
 
-        objects.emit(font, STAMP_FONT)
+        stamp_font().emit(objects, font, stamp_chars(self.spec.stamp_format, self.spec.blank_text))
+        links = LinkWriter(
+            objects,
+            self.page_map,
+            self.spec.link_targets,
+            form,
+            structure=structure,
+            page_label=lambda position: str(self.first_number + position),
+        )
         copier = PageCopier(
             objects,
             self.page_map,
-            LinkWriter(objects, self.page_map, self.spec.link_targets, form),
+            links,
             parent=pages_root,
             font=font,
             stamp_text=self._stamp_text,
             blank_text=self.spec.blank_text,
+            structure=structure,
         )
         with collect_pypdf_warnings() as warnings:
             self._copy_pages(copier, warnings)
             seen = len(warnings)
             outline = OutlineWriter(objects, self.page_map).write(self.spec.bookmarks)
+            struct_root = structure.write(self.spec.metadata.language)
             objects.drain()
-            for message in warnings[seen:]:
-                note(None, message)
+            self._note_warnings(warnings, seen)
+        self.pdfua = structure.fully_tagged
 
         objects.emit(
             pages_root,
             {"/Type": NameObject("/Pages"), "/Kids": list(numbers), "/Count": len(self.pages)},
         )
-        objects.emit(catalog, self._catalog(pages_root, outline, form.acroform))
+        root = self._catalog(pages_root, outline, form.acroform)
+        if struct_root is not None:
+            root["/StructTreeRoot"] = struct_root
+            root["/MarkInfo"] = {"/Marked": True}
+        root["/Metadata"] = metadata = objects.allocate()
+        objects.emit(metadata, metadata_stream(self._xmp()))
+        objects.emit(catalog, root)
         objects.emit(info, self._info())
         objects.drain()
         return objects.finish(catalog, info)
+
+    @staticmethod
+    def _note_warnings(warnings: list[str], seen: int) -> None:
+        for message in warnings[seen:]:
+            note(None, message)
+
+    def _xmp(self) -> bytes:
+        meta = self.spec.metadata
+        created = meta.created.isoformat() if meta.created is not None else ""
+        return xmp_packet(meta, PRODUCER, pdfua=self.pdfua, created=created)
 
     def _index_readers(self) -> list[PdfReader]:
         """Map every reader's page objects, and stop references escaping to its page tree."""
@@ -168,7 +205,7 @@ class PackWriter:
             "/Subject": meta.subject,
             "/Author": meta.author,
             "/Creator": meta.creator,
-            "/Producer": "packbuilder (pypdf)",
+            "/Producer": PRODUCER,
         }
         if meta.keywords:
             info["/Keywords"] = meta.keywords

@@ -38,6 +38,7 @@ from ..model.meeting import (
     Meeting,
 )
 from ..paths import display_path
+from ..publish.accessibility import untagged_message
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,8 @@ class MeetingStatus:
     withdrawn: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = ()
     pack: PackState | None = None
+    untagged: tuple[str, ...] = ()
+    """The PDF papers here that are not tagged (no structure tree), as the meeting names them."""
 
     @property
     def clear_days_at_publication(self) -> int | None:
@@ -245,6 +248,7 @@ class MeetingStatus:
             "withdrawn": [{"number": n, "title": t} for n, t in self.withdrawn],
             "notes": list(self.notes),
             "pack": self.pack.as_dict() if self.pack else None,
+            "untagged_papers": list(self.untagged),
             "problems": self.problems,
         }
 
@@ -284,6 +288,10 @@ class MeetingStatus:
         )
         if self.withdrawn:
             lines += self._section("Withdrawn", [f"item {n}: {t}" for n, t in self.withdrawn], "")
+        if self.untagged:
+            lines += self._section(
+                f"Accessibility: {untagged_message(len(self.untagged))}", list(self.untagged), ""
+            )
         for note in self.notes:
             lines.append(f"Note: {note}")
         problems = self.problems

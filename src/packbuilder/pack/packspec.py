@@ -7,7 +7,7 @@ it), where the agenda's links point and the document metadata.
 
 from __future__ import annotations
 
-from ..assemble import Bookmark, PackMetadata, PackPage, PackSpec
+from ..assemble import Bookmark, PackMetadata, PackPage, PackSpec, Section
 from ..datefmt import day_month_year, weekday_date
 from ..model.meeting import Meeting
 from .frontsheet import FrontSheet
@@ -41,12 +41,15 @@ def build_pack_spec(
             pages.append(page)
 
     bookmarks = [Bookmark(kind, 0)]
+    sections = [Section(kind, layout.front.first - 1, layout.front.last)]
     links: dict[str, int] = {}
     for item_index, (item, item_layout) in enumerate(zip(meeting.items, layout.items, strict=True)):
         first = item_layout.pages.first - 1 if item_layout.pages else 0
         item_mark = Bookmark(f"{item.number}. {item.title}", first)
         if item_layout.pages:
             links[item.number] = first
+            item_section = Section(item_mark.title, first, item_layout.pages.last)
+            sections.append(item_section)
         for paper_index, (paper, paper_layout) in enumerate(
             zip(item.included_papers, item_layout.papers, strict=True)
         ):
@@ -55,6 +58,9 @@ def build_pack_spec(
                 prepared = documents[(item_index, paper_index, document_index)]
                 start = document_range.first - 1
                 mapping = {source: start + n for n, source in enumerate(prepared.indices)}
+                item_section.children.append(
+                    Section(prepared.document.title, start, document_range.last)
+                )
                 if document_index == 0:
                     paper_mark.imported.append((prepared.reader, mapping))
                 else:
@@ -80,4 +86,6 @@ def build_pack_spec(
         keywords=f"{committee.name}; {meeting.date.isoformat()}; agenda pack",
         extra=extra,
     )
-    return PackSpec(pages=pages, bookmarks=bookmarks, link_targets=links, metadata=metadata)
+    return PackSpec(
+        pages=pages, bookmarks=bookmarks, link_targets=links, metadata=metadata, sections=sections
+    )

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from ..assemble.structure import is_tagged
 from ..convert.converter import docx_content_hash
 from ..exceptions import InputError
 from ..inputs.session import file_sha256, sha256_file
@@ -119,6 +120,7 @@ def build_manifest(
                     "pages": _range(doc_range),
                     "source_pages": len(prepared.reader.pages),
                     "selected": [n + 1 for n in prepared.indices],
+                    "tagged": is_tagged(prepared.reader),
                 }
                 if isinstance(source, FileSource):
                     entry["file"] = recorded_path(source.path, base)

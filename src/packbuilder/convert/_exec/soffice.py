@@ -59,7 +59,20 @@ STANDARD_PLACES = (
     "/snap/bin/libreoffice",
 )
 """Where LibreOffice's installers put ``soffice`` when it is not on PATH (Windows, macOS)."""
-PDF_FILTER = "pdf:writer_pdf_Export"
+PDF_EXPORT_OPTIONS: dict[str, bool] = {"UseTaggedPDF": True}
+"""LibreOffice's PDF export options: a tagged PDF (headings, lists, tables, reading order).
+
+The same options go to a kept-running LibreOffice as ``FilterData`` (:mod:`.uno_bridge`).
+"""
+PDF_FILTER = "pdf:writer_pdf_Export:" + json.dumps(
+    {
+        name: {"type": "boolean", "value": "true" if value else "false"}
+        for name, value in PDF_EXPORT_OPTIONS.items()
+    },
+    separators=(",", ":"),
+)
+"""The ``--convert-to`` argument. LibreOffice 7.4 reads export options only in this JSON
+form: ``{"UseTaggedPDF":true}`` and ``UseTaggedPDF=true`` are silently ignored."""
 
 
 def find_soffice(places: tuple[str, ...] | None = None) -> str:
@@ -493,9 +506,12 @@ class OfficeServer:
             for attempt in (1, 2):
                 self.start()
                 try:
-                    reply = self._request(
-                        {"in": str(source.resolve()), "out": str(target.resolve())}, timeout
-                    )
+                    request = {
+                        "in": str(source.resolve()),
+                        "out": str(target.resolve()),
+                        "options": PDF_EXPORT_OPTIONS,
+                    }
+                    reply = self._request(request, timeout)
                 except TimeoutError:
                     self.kill()
                     raise timed_out(timeout, source.name) from None

@@ -6,9 +6,11 @@ Python (Debian's ``python3-uno``), because packbuilder's own Python usually
 cannot import ``uno``. It speaks JSON lines::
 
     started:   -> {"ready": true}          or {"error": "..."} (then exits 1)
-    stdin:     {"in": "/a/b.docx", "out": "/c/b.pdf"}   -> {"ok": true} or {"error": "..."}
+    stdin:     {"in": "/a/b.docx", "out": "/c/b.pdf", "options": {"UseTaggedPDF": true}}
+                                                -> {"ok": true} or {"error": "..."}
     stdin:     {"terminate": true}                      -> {"ok": true}, then exits
 
+``options`` are the PDF export filter's options (its ``FilterData``), booleans.
 An error with ``"fatal": true`` means the connection to LibreOffice is lost;
 the bridge exits after sending it. At the end of its input (packbuilder
 has gone) it asks LibreOffice to terminate and exits, so a killed
@@ -51,7 +53,13 @@ LOAD_PROPERTIES = (
     prop("Silent", True),
     prop("MacroExecutionMode", 0),  # com.sun.star.document.MacroExecMode.NEVER_EXECUTE
 )
-STORE_PROPERTIES = (prop("FilterName", PDF_FILTER),)
+
+
+def store_properties(options: dict) -> tuple:
+    """The PDF export's properties: the filter, and ``options`` as its ``FilterData``."""
+    data = tuple(prop(name, bool(value)) for name, value in sorted(options.items()))
+    filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", data)
+    return (prop("FilterName", PDF_FILTER), prop("FilterData", filter_data))
 
 
 def send(message: dict) -> None:
@@ -78,15 +86,19 @@ def connect(pipe: str, timeout: float):
     return context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
 
 
-def convert(desktop, source: str, target: str) -> dict:
-    """Load ``source`` hidden, export it as PDF to ``target``, close it."""
+def convert(desktop, source: str, target: str, options: dict) -> dict:
+    """Load ``source`` hidden, export it as PDF to ``target`` with ``options``, close it."""
     document = desktop.loadComponentFromURL(
         uno.systemPathToFileUrl(source), "_blank", 0, LOAD_PROPERTIES
     )
     if document is None:
         return {"error": "source file could not be loaded"}
     try:
-        document.storeToURL(uno.systemPathToFileUrl(target), STORE_PROPERTIES)
+        uno.invoke(
+            document,
+            "storeToURL",
+            (uno.systemPathToFileUrl(target), store_properties(options)),
+        )
     finally:
         try:
             document.close(True)
@@ -114,7 +126,7 @@ def serve(desktop) -> int:
             send({"ok": True})
             return 0
         try:
-            send(convert(desktop, request["in"], request["out"]))
+            send(convert(desktop, request["in"], request["out"], request.get("options", {})))
         except DisposedException as exc:  # the connection to LibreOffice is lost
             send({"error": f"{type(exc).__name__}: {exc.Message}", "fatal": True})
             return 1
