@@ -8,6 +8,11 @@ PDF and the forward-plan edition (.pdf, .docx, summary and change list).
 ``manifest.json`` is listed but not compared: it names the templates used and
 the version, which a change of layout may rename.
 
+A revision from before the public/members split wrote the pack's files at the
+top of its folder; each file of ``public/`` and ``members/`` is then compared
+with the file of the same name there (the example has no exempt business, so
+both folders hold the pages it made).
+
     python tools/compare_builds.py [REV]       # exit 0 when every file is the same
 
 It needs a set-up checkout (``scripts/setup``) and LibreOffice.
@@ -48,6 +53,28 @@ def build_all(checkout: Path, out: Path) -> dict[str, str]:
     }
 
 
+SPLIT = ("public/", "members/")
+
+
+def _split_like(before: dict[str, str], after: dict[str, str]) -> dict[str, str]:
+    """``before`` with a pack written before the public/members split (``pack/pack.pdf``)
+    given the names it has after it (``pack/public/pack.pdf``, ``pack/members/pack.pdf``);
+    the files that are not in a split folder after keep their names."""
+    if any(name.startswith(f"pack/{folder}") for name in before for folder in SPLIT):
+        return before
+    renamed = {name: digest for name, digest in before.items() if not name.startswith("pack/")}
+    for name in after:
+        for folder in SPLIT:
+            old = name.replace(f"pack/{folder}", "pack/", 1)
+            if name.startswith(f"pack/{folder}") and old in before:
+                renamed[name] = before[old]
+    left = {n for n in before if n.startswith("pack/")} - {
+        n.replace(f"pack/{f}", "pack/", 1) for n in renamed for f in SPLIT
+    }
+    renamed.update({name: before[name] for name in left})
+    return renamed
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("rev", nargs="?", default="HEAD", help="the revision to compare with")
@@ -62,6 +89,7 @@ def main() -> int:
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(old_tree)], cwd=ROOT)
         after = build_all(ROOT, Path(tmp) / "after")
+    before = _split_like(before, after)
     differ = 0
     for name in sorted(before.keys() | after.keys()):
         if name.rsplit("/", 1)[-1] in NOT_COMPARED:

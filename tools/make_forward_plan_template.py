@@ -17,7 +17,10 @@ The variables (see :mod:`packbuilder.render.forwardplan`): ``heading``,
 ``groups`` (each with ``portfolio`` and ``entries``); each entry has
 ``reference``, ``wards``, ``subject``, ``description``, ``decision_maker``,
 ``due`` (``14 Jun 2022``), ``key`` (``KEY``, ``PFP`` or empty), ``key_reason``,
-``exemption``, ``background``, ``member``, ``officer``.
+``exemption``, ``background``, ``member``, ``officer``; ``private`` (the
+decisions to be taken in private, each with ``reference``, ``subject``,
+``decision`` and ``reason``) and ``private_notice`` (``heading``, ``intro``,
+``representations``): the notice of intention of reg 5 of SI 2012/2089.
 """
 
 from __future__ import annotations
@@ -245,6 +248,21 @@ def build(path: Path) -> None:
     _para(doc, "{%p for note in notes %}", "Normal")
     _para(doc, "{{ note }}", "Normal").paragraph_format.space_before = Pt(6)
     _para(doc, "{%p endfor %}", "Normal")
+
+    # Reg 5 of SI 2012/2089: the notice of the intention to take decisions in private.
+    _para(doc, "{%p if private %}", "Heading 1")
+    _para(doc, "{{ private_notice.heading }}", "Heading 1").paragraph_format.space_before = Pt(12)
+    _para(doc, "{{ private_notice.intro }}", "Normal")
+    _para(doc, "{%p for p in private %}", "Normal")
+    line = _para(doc, "{{ p.reference }}: {{ p.subject }}", "Normal", bold=True)
+    line.paragraph_format.space_before = Pt(6)
+    _para(doc, "{{ p.decision }}", "Normal")
+    _para(doc, "{{ p.reason }}", "Normal")
+    _para(doc, "{%p endfor %}", "Normal")
+    _para(doc, "{{ private_notice.representations }}", "Normal").paragraph_format.space_before = Pt(
+        6
+    )
+    _para(doc, "{%p endif %}", "Normal")
 
     footer = doc.sections[0].footer
     footer.is_linked_to_previous = False

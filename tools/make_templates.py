@@ -350,20 +350,22 @@ def build_agenda(path: Path) -> None:
 
     # The items, a list (a screen reader says "list of 10 items"): a paragraph per item,
     # its number, its title, and its page range ("To Follow", or nothing) at a right tab;
-    # the description, if any, in the same item after a blank line.
-    _para(doc, "{%p for item in items %}", "Agenda Item")
-    item = _para(doc, "", "Agenda Item")
-    _list_item(doc, item)
-    _run(item, "{{ item.number }}.", bold=True)
-    _run(item, "\t")
-    _run(item, "{{ item.title }}", bold=True)
-    _run(item, "\t")
-    _run(item, "{{r item.pages_link }}")
-    _run(item, "{% for para in item.description|paragraphs %}")
-    _line_breaks(item, 2)
-    _run(item, "{{ para }}")
-    _run(item, "{% endfor %}")
-    _para(doc, "{%p endfor %}", "Agenda Item")
+    # the description, and what is exempt, in the same item after a blank line.
+    _items_list(doc, "public_items")
+
+    # Part B: the items taken in private, after the exclusion resolution (LGA 1972 s100A(4)).
+    _para(doc, "{%p if part_b_items %}", "Agenda Heading")
+    _para(doc, "PART B", "Agenda Heading")
+    _para(
+        doc,
+        "That under section 100A(4) of the Local Government Act 1972 the press and public be "
+        "excluded from the meeting for the following items on the grounds that they involve "
+        "the likely disclosure of exempt information as defined in the paragraphs of Part 1 "
+        "of Schedule 12A indicated.",
+        "Agenda Note",
+    )
+    _items_list(doc, "part_b_items")
+    _para(doc, "{%p endif %}", "Agenda Heading")
 
     # The signatory, the address and the publication date are kept together.
     signature = [
@@ -393,6 +395,32 @@ def build_agenda(path: Path) -> None:
         "Body Text",
     )
     doc.save(path)
+
+
+def _items_list(doc, items: str) -> None:
+    """The agenda lines of ``items``, list items: number, title and page range; then the
+    description, what is exempt (a Part B item's paragraphs) and an exempt appendix's note."""
+    _para(doc, f"{{%p for item in {items} %}}", "Agenda Item")
+    item = _para(doc, "", "Agenda Item")
+    _list_item(doc, item)
+    _run(item, "{{ item.number }}.", bold=True)
+    _run(item, "\t")
+    _run(item, "{{ item.title }}", bold=True)
+    _run(item, "\t")
+    _run(item, "{{r item.pages_link }}")
+    _run(item, "{% for para in item.description|paragraphs %}")
+    _line_breaks(item, 2)
+    _run(item, "{{ para }}")
+    _run(item, "{% endfor %}")
+    for variable, text in (
+        ("item.exempt", "Exempt information: {{ item.exempt }}"),
+        ("item.exempt_note", "{{ item.exempt_note }}"),
+    ):
+        _run(item, f"{{% if {variable} %}}")
+        _line_breaks(item, 2)
+        _run(item, text, italic=True)
+        _run(item, "{% endif %}")
+    _para(doc, "{%p endfor %}", "Agenda Item")
 
 
 # --- the cover report ---------------------------------------------------------------------
@@ -515,10 +543,12 @@ def _tab_stop(paragraph, position_cm: float, alignment=WD_TAB_ALIGNMENT.LEFT) ->
     paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(position_cm), alignment)
 
 
-def _run(paragraph, text: str, *, bold: bool | None = None) -> None:
+def _run(paragraph, text: str, *, bold: bool | None = None, italic: bool | None = None) -> None:
     run = paragraph.add_run(text)
     if bold is not None:
         run.bold = bold
+    if italic is not None:
+        run.italic = italic
 
 
 def _line_breaks(paragraph, count: int) -> None:

@@ -87,14 +87,14 @@ def test_a_revision_and_its_removal_are_reported(meeting):
     unrevised = build("--no-revision")
     assert "No longer marked revised (was revision 2)." in unrevised
     assert "No changes" not in unrevised
-    manifest = json.loads(Path("build/meeting/manifest.json").read_text())
+    manifest = json.loads(Path("build/meeting/members/manifest.json").read_text())
     assert manifest["meeting"]["revision"] is None
 
 
 def test_diff_reports_the_revision(meeting):
     build()
     Path("sent").mkdir()
-    Path("sent/manifest.json").write_bytes(Path("build/meeting/manifest.json").read_bytes())
+    Path("sent/manifest.json").write_bytes(Path("build/meeting/members/manifest.json").read_bytes())
     build("--revision", "2")
     text = invoke("diff", "sent", "build/meeting")
     assert text.exit_code == 0, text.output

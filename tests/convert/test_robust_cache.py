@@ -63,7 +63,7 @@ def build(out: str, *more: str):
 
 def pack(out: str) -> tuple[int, list[str]]:
     """The pack's page count and every page's text."""
-    texts = page_texts(Path(out) / "pack.pdf")
+    texts = page_texts(Path(out) / "public" / "pack.pdf")
     return len(texts), texts
 
 
@@ -195,7 +195,7 @@ def test_two_word_papers_with_the_same_content_convert_once(tmp_path, monkeypatc
     for cache in (["--no-cache"], ["--cache-dir", "cache"], ["--cache-dir", "cache"]):
         result = invoke("build", "meeting.yaml", *cache)
         assert result.exit_code == 0, result.output
-    texts = page_texts(Path("build/meeting/pack.pdf"))
+    texts = page_texts(Path("build/meeting/public/pack.pdf"))
     assert len(texts) > 3
 
 

@@ -63,7 +63,7 @@ def big(tmp_path_factory, lo_cache):
             lines.append(f"    status: {status}\n    papers:\n      - file: papers/p{n}.pdf\n")
     path = kit.write_meeting(folder, "".join(lines))
     result = api.build(path, api.BuildOptions(output_dir=folder / "out", cache_dir=lo_cache))
-    return result, json.loads((folder / "out" / "manifest.json").read_text())
+    return result, json.loads((folder / "out" / "members" / "manifest.json").read_text())
 
 
 def test_two_hundred_items_make_a_valid_pack(big):

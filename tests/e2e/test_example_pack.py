@@ -2,7 +2,8 @@
 
 Middlesbrough Council, Overview and Scrutiny Board, 11 May 2022: 116 pages, the
 agenda reads 3 - 10, 11 - 14, 15 - 82 and 83 - 116, item 3 To Follow, blank pages
-10, 26 and 82.
+10, 26 and 82. The meeting has no exempt business: the pack is under ``public/``
+and ``members/`` holds the same pages.
 """
 
 from __future__ import annotations
@@ -129,8 +130,24 @@ def test_metadata(built):
     assert reader.trailer["/Root"]["/Lang"] == "en-GB"
 
 
-def test_outputs_and_manifest(built):
+def test_members_folder_holds_the_same_pages(built):
     out = built.output_dir
+    assert built.pack == out / "public" / "pack.pdf" and built.public_pages == 116
+    assert (out / "members" / "pack.pdf").read_bytes() == built.pack.read_bytes()
+    for item in (out / "public" / "items").iterdir():
+        assert (out / "members" / "items" / item.name).read_bytes() == item.read_bytes()
+    assert sorted(p.name for p in (out / "members").iterdir()) == [
+        "items",
+        "manifest.json",
+        "pack.pdf",
+    ]
+    public = json.loads((out / "public" / "manifest.json").read_text())
+    members = json.loads((out / "members" / "manifest.json").read_text())
+    assert public["items"] == members["items"] and public["inputs"] == members["inputs"]
+
+
+def test_outputs_and_manifest(built):
+    out = built.output_dir / "public"
     manifest = json.loads((out / "manifest.json").read_text())
     ranges = {i["number"]: i["agenda_text"] for i in manifest["items"]}
     assert {n: ranges[n] for n in EXPECTED_RANGES} == EXPECTED_RANGES
@@ -150,13 +167,14 @@ def test_outputs_and_manifest(built):
 
 def test_a_second_build_gives_the_same_agenda_docx(built, tmp_path):
     """agenda.docx is reproducible, so its hash in the manifest is stable between builds."""
-    first = built.output_dir / "agenda.docx"
+    first = built.output_dir / "public" / "agenda.docx"
     wait = 2.5 - (time.time() - first.stat().st_mtime)  # zip times are to the 2 seconds
     if wait > 0:
         time.sleep(wait)
     again = api.build(EXAMPLE, api.BuildOptions(output_dir=tmp_path / "osb"))  # no cache
-    assert (again.output_dir / "agenda.docx").read_bytes() == first.read_bytes()
-    assert again.manifest["outputs"]["agenda.docx"] == built.manifest["outputs"]["agenda.docx"]
+    assert (again.output_dir / "public" / "agenda.docx").read_bytes() == first.read_bytes()
+    name = "public/agenda.docx"
+    assert again.manifest["outputs"][name] == built.manifest["outputs"][name]
 
 
 def _docx_xml(path: Path) -> bytes:

@@ -66,13 +66,15 @@ def test_the_installed_package_builds_a_meeting_with_no_templates_folder(install
         text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    pack = outside / "out" / "pack.pdf"
+    pack = outside / "out" / "public" / "pack.pdf"
     qpdf_check(pack)
     pages = page_texts(pack)
     assert len(pages) == 116
     for number, pages_text in REFERENCE_ITEM_PAGES.items():
         assert pages_text in pages[0] + pages[1], number
-    manifest = json.loads((outside / "out" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads(
+        (outside / "out" / "members" / "manifest.json").read_text(encoding="utf-8")
+    )
     templates = sorted(name for name in manifest["inputs"] if name.endswith(".docx"))
     assert "(packbuilder)/templates/agenda.docx" in templates, templates
     assert "(packbuilder)/templates/report.docx" in templates, templates

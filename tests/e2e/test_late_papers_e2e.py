@@ -241,7 +241,7 @@ def test_a_supplement_holds_only_the_chosen_items_and_leaves_the_pack_alone(exam
     assert top[0] == ("Supplementary Agenda", 1)
     assert [t.split(".")[0] for t, _ in top[1:]] == ["3", "8"]
     assert reader.metadata.title.endswith(": Supplementary Agenda")
-    manifest = json.loads((result.output_dir / "manifest.json").read_text())
+    manifest = json.loads((result.output_dir / "members" / "manifest.json").read_text())
     assert manifest["kind"] == "Supplementary Agenda"
     assert [i["number"] for i in manifest["items"]] == ["3", "8"]
     assert manifest["meeting"]["published"] == "2022-05-06"
@@ -267,15 +267,15 @@ def test_a_revision_is_marked_on_the_front_sheet_and_in_the_metadata(example):
         ],
     )
     assert cli.exit_code == 0, cli.output
-    assert "(116 pages, revision 2)" in cli.output
-    pack = example.out / "pack.pdf"
+    assert "(116 pages, revision 2; members/pack.pdf the same)" in cli.output
+    pack = example.out / "public" / "pack.pdf"
     front = page_texts(pack)[0]
     assert "REVISED AGENDA" in front and "(revision 2)" in front
-    for pdf in (pack, example.out / "agenda.pdf"):
+    for pdf in (pack, example.out / "public" / "agenda.pdf"):
         info = PdfReader(pdf).metadata
         assert info["/Revision"] == "2"
         assert info.subject.endswith("(revised: revision 2)")
-    manifest = json.loads((example.out / "manifest.json").read_text())
+    manifest = json.loads((example.out / "members" / "manifest.json").read_text())
     assert manifest["meeting"]["revision"] == 2
 
 

@@ -149,7 +149,7 @@ def test_the_watch_command_stopped_by_ctrl_c_leaves_no_libreoffice(tmp_path, nee
     process = kit.packbuilder("watch", "meeting.yaml", "--no-cache", cwd=tmp_path)
     out = kit.Lines(process.stdout)
     try:
-        out.wait_for("Built build/meeting/pack.pdf", timeout=120)
+        out.wait_for("Built build/meeting/public/pack.pdf", timeout=120)
         assert running(f"packbuilder-{process.pid}-"), "LibreOffice kept running"
     finally:
         process.send_signal(signal.SIGINT)

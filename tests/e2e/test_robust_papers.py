@@ -96,23 +96,23 @@ def odd_pack(tmp_path_factory, lo_cache):
         result = invoke("build", "meeting.yaml", "--cache-dir", str(lo_cache))
     assert result.exit_code == 0, result.output
     out = folder / "build" / "meeting"
-    return result, out, json.loads((out / "manifest.json").read_text())
+    return result, out, json.loads((out / "members" / "manifest.json").read_text())
 
 
 def test_odd_papers_make_a_valid_pack(odd_pack):
     _result, out, manifest = odd_pack
-    qpdf_check(out / "pack.pdf")
+    qpdf_check(out / "public" / "pack.pdf")
     for item in manifest["items"]:
         if item["file"]:
-            qpdf_check(out / item["file"])
+            qpdf_check(out / "members" / item["file"])  # the full manifest names members/
     front = manifest["front_sheet"]["pages"]["last"] + len(manifest["front_sheet"]["blank_pages"])
     padded = sum(count + count % 2 for count in PAGES.values())
-    assert manifest["pages"] == front + padded == len(PdfReader(out / "pack.pdf").pages)
+    assert manifest["pages"] == front + padded == len(PdfReader(out / "public" / "pack.pdf").pages)
 
 
 def test_every_paper_starts_on_an_odd_page_and_ranges_match(odd_pack):
     _result, out, manifest = odd_pack
-    texts = page_texts(out / "pack.pdf")
+    texts = page_texts(out / "public" / "pack.pdf")
     for item in manifest["items"]:
         for paper in item["papers"]:
             first = paper["pages"]["first"]
@@ -129,8 +129,8 @@ def test_every_paper_starts_on_an_odd_page_and_ranges_match(odd_pack):
 
 def test_every_page_is_stamped_with_its_label_even_rotated_and_offset(odd_pack):
     _result, out, _manifest = odd_pack
-    reader = PdfReader(out / "pack.pdf")
-    texts = page_texts(out / "pack.pdf")
+    reader = PdfReader(out / "public" / "pack.pdf")
+    texts = page_texts(out / "public" / "pack.pdf")
     assert reader.page_labels == [str(n) for n in range(1, len(texts) + 1)]
     for number, text in enumerate(texts, 1):
         assert re.findall(r"\bPage (\d+)\b", text) == [str(number)], (number, text[-300:])
@@ -138,7 +138,7 @@ def test_every_page_is_stamped_with_its_label_even_rotated_and_offset(odd_pack):
 
 def test_rotation_sizes_and_boxes_are_kept(odd_pack):
     _result, out, manifest = odd_pack
-    reader = PdfReader(out / "pack.pdf")
+    reader = PdfReader(out / "public" / "pack.pdf")
 
     def first_page(name):
         for item in manifest["items"]:
@@ -160,7 +160,7 @@ def test_rotation_sizes_and_boxes_are_kept(odd_pack):
 
 def test_forms_links_and_own_bookmarks_survive(odd_pack):
     _result, out, manifest = odd_pack
-    reader = PdfReader(out / "pack.pdf")
+    reader = PdfReader(out / "public" / "pack.pdf")
     fields = reader.get_fields() or {}
     assert any(name.endswith("councillor") for name in fields), fields
     linked = next(i for i in manifest["items"] if i["title"].startswith("A paper with its own"))
@@ -173,10 +173,10 @@ def test_forms_links_and_own_bookmarks_survive(odd_pack):
 
 def test_encrypted_without_user_password_is_opened_and_the_pack_is_not_encrypted(odd_pack):
     _result, out, manifest = odd_pack
-    reader = PdfReader(out / "pack.pdf")
+    reader = PdfReader(out / "public" / "pack.pdf")
     assert not reader.is_encrypted
     item = next(i for i in manifest["items"] if i["title"].startswith("Encrypted"))
-    assert "owner-only sheet 2" in page_texts(out / "pack.pdf")[item["pages"]["first"]]
+    assert "owner-only sheet 2" in page_texts(out / "public" / "pack.pdf")[item["pages"]["first"]]
 
 
 def test_repaired_papers_are_reported_as_warnings_and_in_the_manifest(odd_pack):

@@ -225,7 +225,7 @@ def test_the_command_rebuilds_reports_errors_and_stops_cleanly(meeting, fakes, s
     )
     out, err = kit.Lines(process.stdout), kit.Lines(process.stderr)
     try:
-        out.wait_for("Built build/meeting/pack.pdf")
+        out.wait_for("Built build/meeting/public/pack.pdf")
         kit.pdf(meeting.parent / "papers" / "budget.pdf", 5)
         out.wait_for("Papers replaced by a new version:")
         assert out.count("papers/budget.pdf changed; rebuilding") == 1
@@ -253,7 +253,7 @@ def test_ctrl_c_during_a_rebuild_publishes_nothing_and_leaves_no_libreoffice(
     )
     out, err = kit.Lines(process.stdout), kit.Lines(process.stderr)
     try:
-        out.wait_for("Built build/meeting/pack.pdf")
+        out.wait_for("Built build/meeting/public/pack.pdf")
         before = kit.snapshot(meeting.parent / "build" / "meeting")
         from docx import Document as WordDocument
 

@@ -129,7 +129,7 @@ def test_random_meetings_lay_out_as_promised(meeting, monkeypatch):
         folder = Path(tmp)
         path = write(folder, meeting)
         result = api.build(path, api.BuildOptions(output_dir=folder / "out", cache_dir=None))
-        manifest = json.loads((folder / "out" / "manifest.json").read_text())
+        manifest = json.loads((folder / "out" / "members" / "manifest.json").read_text())
         reader = PdfReader(result.pack)
         total = len(reader.pages)
         padding = meeting["padding"]

@@ -30,7 +30,9 @@ ITEMS = """\
       - file: papers/update.docx
 """
 
-PACK_FILES = ["agenda.docx", "agenda.pdf", "items", "manifest.json", "pack.pdf"]
+PACK_FILES = ["members", "public"]
+PUBLIC_FILES = ["agenda.docx", "agenda.pdf", "items", "manifest.json", "pack.pdf"]
+MEMBERS_FILES = ["items", "manifest.json", "pack.pdf"]
 
 
 def invoke(*args: str):
@@ -78,27 +80,46 @@ def test_a_pack_builds_into_the_empty_current_folder_and_again(meeting, here):
     first = build_here(meeting)
     assert first.exit_code == 0, first.output
     assert sorted(os.listdir(here)) == PACK_FILES  # no '..lock' inside
+    assert sorted(os.listdir(here / "public")) == PUBLIC_FILES
+    assert sorted(os.listdir(here / "members")) == MEMBERS_FILES
     assert not (here.parent / ".e.lock").exists()  # removed when the build ended
     assert kit.leftovers(here) == []
-    pages = len(page_texts(here / "pack.pdf"))
+    pages = len(page_texts(here / "public" / "pack.pdf"))
 
     again = build_here(meeting, "--revision", "2")  # the folder is packbuilder's now
     assert again.exit_code == 0, again.output
     assert "Now revision 2 (was not revised)." in again.output
     assert Path.cwd() == here and sorted(os.listdir(".")) == PACK_FILES
-    assert len(page_texts(Path("pack.pdf"))) == pages
+    assert len(page_texts(Path("public/pack.pdf"))) == pages
     assert kit.leftovers(here) == []
 
 
 def test_only_packbuilders_files_in_the_current_folder_are_replaced(meeting, here):
     assert build_here(meeting).exit_code == 0
     (here / "notes.txt").write_text("mine")  # added to packbuilder's folder
-    (here / "items" / "old.pdf").write_bytes(b"my own copy")
+    (here / "public" / "items" / "old.pdf").write_bytes(b"my own copy")
     result = build_here(meeting)
     assert result.exit_code == 0, result.output
     assert sorted(os.listdir(here)) == sorted([*PACK_FILES, "notes.txt"])
     assert (here / "notes.txt").read_text() == "mine"
-    assert (here / "items" / "old.pdf").read_bytes() == b"my own copy"
+    assert (here / "public" / "items" / "old.pdf").read_bytes() == b"my own copy"
+
+
+@pytest.mark.parametrize("current", [True, False], ids=["-o .", "-o folder"])
+def test_a_folder_built_before_the_public_members_split_is_replaced(meeting, here, current):
+    """A pack folder of the old layout (manifest.json and pack.pdf at the top) is still
+    packbuilder's: the new build replaces it with public/ and members/."""
+    folder = here if current else here / "old"
+    folder.mkdir(exist_ok=True)
+    (folder / "manifest.json").write_text(
+        '{"kind": "Agenda", "pages": 4, "meeting": {}, "inputs": {}, "items": []}'
+    )
+    (folder / "pack.pdf").write_bytes(kit.pdf_bytes())
+    (folder / "items").mkdir()
+    result = invoke("build", str(meeting), "-o", str(folder), "--no-cache")
+    assert result.exit_code == 0, result.output
+    assert sorted(os.listdir(folder)) == PACK_FILES
+    assert kit.leftovers(folder) == []
 
 
 def test_a_current_folder_holding_other_files_is_refused(meeting, here):

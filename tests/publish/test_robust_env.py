@@ -159,7 +159,7 @@ def test_disk_full_while_writing_the_pack(previous, monkeypatch):
         ExitCode.OUTPUT_ERROR,
         out,
         before,
-        "build/meeting/pack.pdf: cannot write the PDF: No space left on device",
+        "build/meeting/public/pack.pdf: cannot write the PDF: No space left on device",
         "the previous outputs in build/meeting are untouched",
     )
 
@@ -173,7 +173,7 @@ def test_disk_full_while_writing_an_item_pdf(previous, monkeypatch):
         ExitCode.OUTPUT_ERROR,
         out,
         before,
-        "build/meeting/items/item-02-budget-monitoring.pdf: cannot write the PDF",
+        "build/meeting/public/items/item-02-budget-monitoring.pdf: cannot write the PDF",
     )
 
 
@@ -186,7 +186,7 @@ def test_disk_full_while_writing_the_manifest(previous, monkeypatch):
         ExitCode.OUTPUT_ERROR,
         out,
         before,
-        "the disk is full while writing build/meeting/manifest.json",
+        "the disk is full while writing build/meeting/public/manifest.json",
         "free some space",
     )
 
@@ -237,14 +237,15 @@ def test_a_paper_that_vanishes_mid_build_is_recorded_as_the_bytes_that_went_in(
     real = api_meeting.build_manifest
 
     def vanish(meeting, *args, **kwargs):
-        paper.unlink()
+        paper.unlink(missing_ok=True)  # before the first manifest (of two) is made
         return real(meeting, *args, **kwargs)
 
     monkeypatch.setattr(api_meeting, "build_manifest", vanish)
     result = invoke("build", "meeting.yaml", "--no-cache")
     assert result.exit_code == 0, result.output
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["inputs"]["papers/budget.pdf"] == read
+    for folder in ("members", "public"):
+        manifest = json.loads((out / folder / "manifest.json").read_text(encoding="utf-8"))
+        assert manifest["inputs"]["papers/budget.pdf"] == read
 
 
 # --- leftovers of builds that died --------------------------------------------------------------
@@ -282,9 +283,10 @@ def test_ctrl_c_during_the_swap_is_held_until_the_new_pack_is_in_place(previous,
     with pytest.raises(BuildInterrupted, match="had already been published and are complete"):
         api.build(pathlib.Path("meeting.yaml"), api.BuildOptions(cache_dir=None))
     assert kit.snapshot(out) != before
-    manifest = json.loads((out / "manifest.json").read_text())
-    assert len(PdfReader(out / "pack.pdf").pages) == manifest["pages"]
-    qpdf_check(out / "pack.pdf")
+    manifest = json.loads((out / "members" / "manifest.json").read_text())
+    assert len(PdfReader(out / "members" / "pack.pdf").pages) == manifest["pages"]
+    qpdf_check(out / "members" / "pack.pdf")
+    qpdf_check(out / "public" / "pack.pdf")
     assert kit.leftovers(out) == []
 
 
@@ -349,7 +351,7 @@ def test_a_second_build_fails_clearly_while_the_first_holds_the_lock(meeting, sl
     finally:
         _out, err = first.communicate(timeout=60)
     assert first.returncode == 0, err
-    qpdf_check(meeting / "pack.pdf")
+    qpdf_check(meeting / "public" / "pack.pdf")
     assert kit.leftovers(meeting) == []
 
 
@@ -368,7 +370,7 @@ def test_a_second_build_that_may_wait_runs_after_the_first(meeting, slow_soffice
     assert second.returncode == 0, e2
     assert not _held(meeting)
     assert time.monotonic() >= done_first
-    qpdf_check(meeting / "pack.pdf")
+    qpdf_check(meeting / "public" / "pack.pdf")
     assert kit.leftovers(meeting) == []
 
 
@@ -444,7 +446,9 @@ def test_warnings_reach_the_clerk_even_with_quiet(tmp_path, monkeypatch, fake_co
     )
     built = invoke("-q", "build", "meeting.yaml", "--no-cache")
     assert built.exit_code == 0 and built.output == warning + untagged, built.output
-    manifest = json.loads((tmp_path / "build" / "meeting" / "manifest.json").read_text())
+    manifest = json.loads(
+        (tmp_path / "build" / "meeting" / "members" / "manifest.json").read_text()
+    )
     assert [w["file"] for w in manifest["warnings"]] == ["papers/budget.pdf", "accessibility"]
 
 

@@ -20,8 +20,8 @@ from ..model.meeting import SUPPLEMENT_KIND
 from ..pack.papers import load_plans
 from ..paths import display_path, recorded_paths
 from ..publish import accessibility
+from ..publish.folders import find_manifest
 from ..publish.manifest import input_files, load_manifest, read_manifest, sha256_file
-from ..publish.outputs import MANIFEST
 from .meeting import BuildOptions, BuildResult, build, default_output_dir
 
 
@@ -42,7 +42,9 @@ def status(
     inputs = input_files(meeting, load_plans(meeting))
     names = recorded_paths((path for path in inputs if path.is_file()), base)
     current = {name: sha256_file(path) for path, name in names.items()}
-    pack = pack_state(folder.as_posix(), read_manifest(folder / MANIFEST), current)
+    manifest = find_manifest(folder)
+    shown = "members/pack.pdf" if manifest.parent != folder else "pack.pdf"
+    pack = pack_state(folder.as_posix(), read_manifest(manifest), current, shown)
     untagged = tuple(display_path(p, base) for p in accessibility.meeting_untagged(meeting))
     return replace(meeting_status(meeting, today, pack), untagged=untagged)
 
@@ -71,8 +73,18 @@ def supplement(
 
 
 def compare(old: Path | str, new: Path | str) -> Changes:
-    """What changed between two builds, given their manifest.json files or output folders."""
-    return compare_manifests(load_manifest(old), load_manifest(new))
+    """What changed between two builds, given their manifest.json files or output folders.
+
+    An output folder is read from its full manifest (``members/manifest.json``); give
+    the two ``public/`` folders (or their manifests) to compare what was published.
+    """
+    return compare_manifests(load_manifest(_manifest_of(old)), load_manifest(_manifest_of(new)))
+
+
+def _manifest_of(path: Path | str) -> Path:
+    """A manifest given, or the full manifest of a build's folder."""
+    path = Path(path)
+    return find_manifest(path) if path.is_dir() else path
 
 
 def changes_since_previous(result: BuildResult) -> Changes | None:

@@ -15,9 +15,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from ..assemble import write_pack
 from ..convert._exec.soffice import OfficeServer
 from ..convert.converter import DEFAULT_TIMEOUT, ConversionCache, ConversionStats, Converter
 from ..exceptions import DefinitionError, OutputError, PackbuilderError, SeveralErrors
@@ -25,11 +24,20 @@ from ..inputs.session import BuildSession, SessionStats
 from ..late import supplement as supplement_items
 from ..load.meeting import load_meeting
 from ..model.forwardplan import Plan
-from ..model.meeting import ForwardPlanSource, Meeting, ReportSource
-from ..pack.frontsheet import build_front_sheet
-from ..pack.packspec import build_pack_spec
+from ..model.meeting import AgendaItem, ForwardPlanSource, Meeting, ReportSource
+from ..model.partb import part_b_order
+from ..pack.exempt import (
+    ExemptBusiness,
+    check_exempt_not_public,
+    exempt_business,
+)
+from ..pack.frontsheet import FrontSheet, build_front_sheet
+from ..pack.layout import PageRange, PublicLayout, SlotKind, public_layout
+from ..pack.packspec import build_pack_spec, build_public_spec
 from ..pack.papers import (
+    DocumentKey,
     PaperWarning,
+    PreparedDocument,
     check_papers,
     iter_documents,
     load_plans,
@@ -39,9 +47,11 @@ from ..pack.papers import (
 )
 from ..paths import recorded_path
 from ..publish import accessibility
+from ..publish.folders import MEMBERS, PACK_FILE, PUBLIC, WrittenPacks, find_manifest, write_packs
 from ..publish.lock import DEFAULT_WAIT
 from ..publish.manifest import (
     build_manifest,
+    file_hash,
     is_other_meeting,
     item_pdf_name,
     read_manifest,
@@ -54,8 +64,6 @@ from ..render.cache import RenderCache, RenderStats
 from ..render.docx import open_template
 
 Progress = Callable[[str], None]
-
-PACK_FILE = "pack.pdf"
 
 
 @dataclass
@@ -83,8 +91,10 @@ class BuildResult:
 
     meeting: Meeting
     output_dir: Path
-    pack: Path
-    pages: int
+    pack: Path  # the public pack: public/pack.pdf
+    members_pack: Path  # the complete pack: members/pack.pdf
+    pages: int  # the members' pack's pages (the numbers both packs print)
+    public_pages: int  # the public pack's pages (one in place of each exempt paper or appendix)
     manifest: dict[str, Any]
     previous_manifest: dict[str, Any] | None
     conversions: ConversionStats
@@ -94,6 +104,7 @@ class BuildResult:
     warnings: list[PaperWarning] = field(default_factory=list)
     session: SessionStats | None = None  # what was parsed or reused, with options.session
     plans: dict[Path, Plan] = field(default_factory=dict)  # the forward plans read, by path
+    withheld: int = 0  # the exempt papers and appendices the public pack leaves out
 
 
 def default_output_dir(meeting_path: Path) -> Path:
@@ -109,8 +120,9 @@ def check(meeting_path: Path | str, warnings: list[PaperWarning] | None = None) 
     plan the meeting's tables are made from; opens every template the build
     would fill (each cover report's and forward-plan table's, and the
     agenda's). LibreOffice is not started. Raises the problems found, all at
-    once. Papers that had to be repaired to be read are added to ``warnings``,
-    if given.
+    once. Papers that had to be repaired to be read, and public items listed after Part B
+    items, are added to ``warnings``, if given. An exempt PDF also used as a public paper
+    is refused.
     """
     problems: list[str] = []
     meeting = load_meeting(meeting_path, problems)
@@ -119,11 +131,14 @@ def check(meeting_path: Path | str, warnings: list[PaperWarning] | None = None) 
     found: list[PackbuilderError] = [DefinitionError(problems)] if problems else []
     try:
         papers = check_papers(meeting)
+        check_exempt_not_public(papers, exempt_business(meeting))
     except PackbuilderError as exc:
         found.append(exc)
     else:
         if warnings is not None:
             warnings.extend(paper_warnings(papers))
+    if warnings is not None:
+        warnings.extend(PaperWarning(meeting.path, w, t) for w, t in part_b_order(meeting))
     try:
         load_plans(meeting)
     except PackbuilderError as exc:
@@ -201,7 +216,7 @@ def build(meeting_path: Path | str, options: BuildOptions | None = None) -> Buil
     with staged_output(
         output_dir, kind=options.kind, wait=options.wait, progress=progress
     ) as staging:
-        previous = read_manifest(output_dir / MANIFEST)
+        previous = read_manifest(find_manifest(output_dir))
         if previous is not None:
             meeting = _against_previous(meeting, previous, output_dir, options)
         work = staging / ".work"
@@ -217,28 +232,31 @@ def build(meeting_path: Path | str, options: BuildOptions | None = None) -> Buil
         # manifest hashes the very bytes that went into the pack; watch keeps one between builds.
         session = (options.session or BuildSession()).begin()
         with rendercache.using(render_cache), session as session_build:
-            result, warnings, plans = _build_into(
+            built = _build_into(
                 meeting, staging, work, converter, previous, progress, kind=options.kind
             )
         shutil.rmtree(work, ignore_errors=True)
     return BuildResult(
         meeting=meeting,
         output_dir=output_dir,
-        pack=output_dir / PACK_FILE,
-        pages=result["pages"],
-        manifest=result,
+        pack=output_dir / PUBLIC / PACK_FILE,
+        members_pack=output_dir / MEMBERS / PACK_FILE,
+        pages=built.manifest["pages"],
+        public_pages=built.public_pages,
+        withheld=built.withheld,
+        manifest=built.manifest,
         previous_manifest=previous,
         conversions=converter.stats,
         seconds=time.monotonic() - started,
-        files=sorted(output_dir / name for name in result["outputs"]),
+        files=sorted(output_dir / name for name in built.manifest["outputs"]),
         renders=render_cache.stats,
-        warnings=warnings,
+        warnings=built.warnings,
         session=(
             session_build.stats
             if options.session is not None and session_build is not None
             else None
         ),
-        plans=plans,
+        plans=built.plans,
     )
 
 
@@ -264,6 +282,17 @@ def _against_previous(
     return meeting
 
 
+class _Built(NamedTuple):
+    """What :func:`_build_into` made: the full manifest, the warnings, the forward plans
+    read, the public pack's page count and how many exempt units it leaves out."""
+
+    manifest: dict[str, Any]
+    warnings: list[PaperWarning]
+    plans: dict[Path, Plan]
+    public_pages: int
+    withheld: int
+
+
 def _build_into(
     meeting: Meeting,
     staging: Path,
@@ -273,8 +302,11 @@ def _build_into(
     progress: Progress,
     *,
     kind: str = "Agenda",
-) -> tuple[dict[str, Any], list[PaperWarning], dict[Path, Plan]]:
+) -> _Built:
+    """Build both packs, their item PDFs, the agenda and the manifests into ``staging``."""
     documents = prepare_documents(meeting, converter, work, progress)
+    business = exempt_business(meeting)
+    check_exempt_not_public(documents, business)
     counts = [
         [
             [documents[(i, p, d)].page_count for d in range(len(paper.documents))]
@@ -295,45 +327,158 @@ def _build_into(
     )
 
     progress(f"Assembling {front.layout.total_pages} pages")
-    spec = build_pack_spec(meeting, front, documents, kind=kind)
-    item_files = {
-        item.number: item_pdf_name(item.number, item.title)
-        for item, item_layout in zip(meeting.items, front.layout.items, strict=True)
-        if item_layout.pages is not None
+    members = build_pack_spec(meeting, front, documents, kind=kind, business=business)
+    public = public_layout(front.layout, business.documents)
+    public_spec = (
+        build_public_spec(meeting, members, front, documents, public, business, kind=kind)
+        if business
+        else None
+    )
+    members_files, public_files = _item_files(meeting, front, public)
+    ranges = {item.number: pages for item, pages in _item_ranges(meeting, front)}
+    members_extracts = {
+        name: (ranges[n].first, ranges[n].last) for n, name in members_files.items()
     }
-    extracts = {
-        staging / item_files[item.number]: (item_layout.pages.first, item_layout.pages.last)
-        for item, item_layout in zip(meeting.items, front.layout.items, strict=True)
-        if item_layout.pages is not None
-    }
+    public_extracts = {name: public.positions(ranges[n]) for n, name in public_files.items()}
     # The standalone agenda is the pack's front sheet, stamped and numbered as in the pack.
-    extracts[staging / "agenda.pdf"] = (front.layout.front.first, front.layout.front.last)
-    (staging / "items").mkdir(exist_ok=True)
-    written = write_pack(spec, staging / PACK_FILE, extracts=extracts)
+    public_extracts["agenda.pdf"] = (front.layout.front.first, front.layout.front.last)
+    written = write_packs(staging, members, public_spec, members_extracts, public_extracts)
+    outputs = written.files
     render_agenda(
         meeting.committee.templates.agenda,
         meeting,
         front.item_pages,
-        staging / "agenda.docx",
+        staging / PUBLIC / "agenda.docx",
         kind=kind,
         revised=meeting.revision is not None,
         links=False,
     )
+    outputs[f"{PUBLIC}/agenda.docx"] = staging / PUBLIC / "agenda.docx"
+    return _write_manifests(
+        meeting,
+        front,
+        documents,
+        business,
+        public,
+        staging,
+        written,
+        kind,
+        members_files,
+        public_files,
+    )
 
-    outputs = {PACK_FILE: staging / PACK_FILE, "agenda.docx": staging / "agenda.docx"}
-    outputs["agenda.pdf"] = staging / "agenda.pdf"
-    outputs.update({name: staging / name for name in item_files.values()})
-    manifest = build_manifest(
-        meeting, front, documents, kind=kind, outputs=outputs, item_files=item_files
-    )
-    warnings = paper_warnings(documents)  # after assembly: copying pages can add repairs
+
+def _item_ranges(meeting: Meeting, front: FrontSheet) -> list[tuple[AgendaItem, PageRange]]:
+    """The items with pages in the pack, and their pages."""
+    return [
+        (item, item_layout.pages)
+        for item, item_layout in zip(meeting.items, front.layout.items, strict=True)
+        if item_layout.pages is not None
+    ]
+
+
+def _item_files(
+    meeting: Meeting, front: FrontSheet, public: PublicLayout
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Item number -> its PDF's name, in the members' folder (every item with pages) and in
+    the public folder (every item with a public document page)."""
+    members: dict[str, str] = {}
+    published: dict[str, str] = {}
+    slots = front.layout.slots
+    for item, pages in _item_ranges(meeting, front):
+        name = item_pdf_name(item.number, item.title)
+        members[item.number] = name
+        first, last = public.positions(pages)
+        if any(
+            not page.placeholder and slots[page.pages.first - 1].kind is SlotKind.DOCUMENT
+            for page in public.pages[first - 1 : last]
+        ):
+            published[item.number] = name
+    return members, published
+
+
+def _write_manifests(
+    meeting: Meeting,
+    front: FrontSheet,
+    documents: dict[DocumentKey, PreparedDocument],
+    business: ExemptBusiness,
+    public: PublicLayout,
+    staging: Path,
+    written: WrittenPacks,
+    kind: str,
+    members_files: dict[str, str],
+    public_files: dict[str, str],
+) -> _Built:
+    """The public manifest in ``public/``, then the full one in ``members/``, which lists
+    every file the build wrote (the public manifest too). Each says whether its pack is
+    tagged and which of its papers are not (:mod:`packbuilder.publish.accessibility`)."""
+    outputs = written.files
+    hashes = _copies_hashed(outputs, business)
+    warnings, public_warnings = _warnings(meeting, documents, business)
+    base = meeting.path.parent
+    public_documents = {k: v for k, v in documents.items() if k not in business.documents}
     untagged = accessibility.untagged_papers(documents)
-    manifest["accessibility"] = accessibility.manifest_entry(
-        untagged, meeting.path.parent, tagged=written.tagged, pdfua=written.pdfua
+    public_untagged = accessibility.untagged_papers(public_documents)
+    for found, listed in ((untagged, warnings), (public_untagged, public_warnings)):
+        warning = accessibility.untagged_warning(found, base)
+        if warning is not None:
+            listed.append(warning)
+    common = {"kind": kind, "business": business, "hashes": hashes}
+    published = build_manifest(
+        meeting,
+        front,
+        documents,
+        outputs={
+            name.removeprefix(f"{PUBLIC}/"): path
+            for name, path in outputs.items()
+            if name.startswith(f"{PUBLIC}/")
+        },
+        item_files=public_files,
+        public=public,
+        **common,
     )
-    untagged_warning = accessibility.untagged_warning(untagged, meeting.path.parent)
-    if untagged_warning is not None:
-        warnings.append(untagged_warning)
+    published["accessibility"] = accessibility.manifest_entry(
+        public_untagged, base, tagged=written.public.tagged, pdfua=written.public.pdfua
+    )
+    outputs[f"{PUBLIC}/{MANIFEST}"] = _write(staging / PUBLIC, published, public_warnings, meeting)
+    full = build_manifest(
+        meeting, front, documents, outputs=outputs, item_files=members_files, **common
+    )
+    full["accessibility"] = accessibility.manifest_entry(
+        untagged, base, tagged=written.members.tagged, pdfua=written.members.pdfua
+    )
+    _write(staging / MEMBERS, full, warnings, meeting)
+    return _Built(full, warnings, plans_read(documents), len(public.pages), len(public.units))
+
+
+def _copies_hashed(outputs: dict[str, Path], business: ExemptBusiness) -> dict[Path, str]:
+    """The hashes of the outputs known before they are read: with no exempt business the
+    files of ``members/`` are copies of ``public/``'s (each hashed once, for both)."""
+    hashes: dict[Path, str] = {}
+    if not business:
+        for name, path in outputs.items():
+            twin = outputs.get(name.replace(f"{MEMBERS}/", f"{PUBLIC}/", 1))
+            if name.startswith(f"{MEMBERS}/") and twin is not None:
+                hashes[path] = file_hash(twin, hashes)
+    return hashes
+
+
+def _warnings(
+    meeting: Meeting, documents: dict[DocumentKey, PreparedDocument], business: ExemptBusiness
+) -> tuple[list[PaperWarning], list[PaperWarning]]:
+    """Every warning, and those the public manifest records (none about an exempt paper).
+
+    Taken after assembly: copying pages can add repairs.
+    """
+    ordering = [PaperWarning(meeting.path, where, text) for where, text in part_b_order(meeting)]
+    public_documents = {k: v for k, v in documents.items() if k not in business.documents}
+    return ordering + paper_warnings(documents), ordering + paper_warnings(public_documents)
+
+
+def _write(
+    folder: Path, manifest: dict[str, Any], warnings: list[PaperWarning], meeting: Meeting
+) -> Path:
+    """Write ``manifest`` with ``warnings`` into ``folder``; return its path."""
     manifest["warnings"] = [
         {
             "file": recorded_path(w.file, meeting.path.parent) if w.file else w.name,
@@ -342,5 +487,5 @@ def _build_into(
         }
         for w in warnings
     ]
-    write_manifest(staging / MANIFEST, manifest)
-    return manifest, warnings, plans_read(documents)
+    write_manifest(folder / MANIFEST, manifest)
+    return folder / MANIFEST

@@ -39,7 +39,11 @@ of the copied pages (:mod:`.pages`) it adds:
   (:mod:`packbuilder.inputs.pdflimits`) and :mod:`.streamcheck` measures the rest;
 * the papers' layers (optional content), those hidden staying hidden (:mod:`.layers`);
 * document metadata (title, subject, author, keywords, language) and a
-  ``/ID`` derived from the content, so the same spec gives the same bytes.
+  ``/ID`` derived from the content, so the same spec gives the same bytes;
+* for exempt information (:mod:`.marks`): a line at the head of a page
+  (NOT FOR PUBLICATION, in the members' pack), generated pages of text (the
+  public pack's page in place of an exempt paper), and pages printed and
+  labelled with given numbers (``45 - 52`` for a page standing for several).
 
 * the tagged sources' structure trees, merged into one (:mod:`.structure`): a
   ``Document`` with a ``Part`` per :class:`Section` (the front sheet, each agenda

@@ -22,6 +22,7 @@ from pypdf.generic import EncodedStreamObject, NameObject, StreamObject
 from .allowlist import page_entries
 from .links import LinkWriter
 from .marked import content_unmarked
+from .marks import head_content, text_page_content
 from .objects import ObjectWriter, Ref, Stream, flate, resolve
 from .pagecontent import decode, page_content, used_resources
 from .sources import PageMap, note
@@ -74,7 +75,7 @@ class PageCopier:
     def copy(self, position: int, page: PackPage) -> None:
         """Write the page object of pack page ``position`` and its stamp."""
         if page.reader is None:
-            self._blank_page(position)
+            self._blank_page(position, page)
             return
         reader = page.reader
         src = reader.pages[page.index]
@@ -113,7 +114,9 @@ class PageCopier:
             entries["/Tabs"] = NameObject("/S")  # tab order: the structure's
 
         self.objects.emit(self.page_map.numbers[position], entries)
-        self._stamp(stamp, position, form is not None, self.structure.fully_marked(position))
+        self._stamp(
+            stamp, position, form is not None, page.head, self.structure.fully_marked(position)
+        )
 
     def _form(
         self, reader: PdfReader, src: dict, index: int, media: Any, position: int
@@ -212,12 +215,18 @@ class PageCopier:
             self.objects.emit(self.stamp_resources, {"/Font": {STAMP_FONT_NAME: Ref(self.font)}})
         return self.stamp_resources
 
-    def _blank_page(self, position: int) -> None:
+    def _blank_page(self, position: int, page: PackPage) -> None:
+        """A generated page: blank (one shared content stream), or with text of its own."""
         objects = self.objects
         resources = self._stamp_resources()
-        if self.blank is None:
-            self.blank = objects.allocate()
-            objects.emit(self.blank, flate(blank_content(self.blank_text)))
+        if page.blocks:
+            content = objects.allocate()
+            objects.emit(content, flate(text_page_content(page.blocks)))
+        else:
+            if self.blank is None:
+                self.blank = objects.allocate()
+                objects.emit(self.blank, flate(blank_content(self.blank_text)))
+            content = self.blank
         stamp = objects.allocate()
         objects.emit(
             self.page_map.numbers[position],
@@ -226,13 +235,24 @@ class PageCopier:
                 "/Parent": Ref(self.parent),
                 "/MediaBox": [0, 0, A4[0], A4[1]],
                 "/Resources": resources,
-                "/Contents": [self.blank, stamp],
+                "/Contents": [content, stamp],
             },
         )
-        self._stamp(stamp, position, False)
+        self._stamp(stamp, position, False, page.head)
 
-    def _stamp(self, number: Ref, position: int, page_xobject: bool, tagged: bool = False) -> None:
+    def _stamp(
+        self,
+        number: Ref,
+        position: int,
+        page_xobject: bool,
+        head: str | None = None,
+        tagged: bool = False,
+    ) -> None:
+        """The page's stamp stream: its content (as a form), ``Page N`` and the ``head`` mark
+        (both artifacts; the content wrapped as marked when ``tagged``)."""
         text = self.stamp_text(position)
         geometry = self.page_map.geometry[position]
-        content = stamp_content(text, geometry, page_xobject, tagged)
-        self.objects.emit(number, flate(content))
+        data = stamp_content(text, geometry, page_xobject, tagged)
+        if head:
+            data += head_content(head, geometry)
+        self.objects.emit(number, flate(data))

@@ -8,10 +8,32 @@ from dataclasses import dataclass, field
 
 from pypdf import PdfReader
 
+PageNumber = tuple[int, int]
+"""The pack page numbers a page is printed with: ``(53, 53)``, or ``(45, 52)`` for a page
+that stands for several (the public pack's placeholder for exempt pages)."""
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """A paragraph of a generated page: wrapped to the page's width, below the one before."""
+
+    text: str
+    size: float = 11.0
+    bold: bool = False
+    centred: bool = False
+    indent: float = 0.0
+    space_before: float = 0.0
+
 
 @dataclass
 class PackPage:
-    """One page of the output, in order: page ``index`` of ``reader``, or a blank page.
+    """One page of the output, in order: page ``index`` of ``reader``, or a generated page.
+
+    A generated page (``reader`` None) is blank, saying the spec's ``blank_text``,
+    unless it has ``blocks`` of its own. ``number`` is the number it is printed
+    and labelled with (None: its place in the pack, counted from the first
+    number); ``head`` is a line marked at the head of the page (NOT FOR
+    PUBLICATION on exempt pages).
 
     ``keep_markup`` keeps the page's review comments and other markup annotations
     (a paper or committee's ``markup: keep``, for an internal pack).
@@ -20,6 +42,9 @@ class PackPage:
     reader: PdfReader | None
     index: int = 0
     keep_markup: bool = False
+    number: PageNumber | None = None
+    head: str | None = None
+    blocks: tuple[TextBlock, ...] = ()
 
 
 @dataclass
@@ -71,7 +96,8 @@ class PackSpec:
 
     ``link_targets`` maps an agenda item number to the 0-based pack page its
     agenda link goes to. ``stamp_format`` is formatted with ``n`` (the 1-based
-    pack page number) and ``total`` (the pack's page count).
+    pack page number) and ``total`` (the pack's page count); ``range_format``,
+    for a page printed with a range of numbers, with ``first`` and ``last``.
     """
 
     pages: list[PackPage]
@@ -82,6 +108,7 @@ class PackSpec:
     blank_text: str = "This page is intentionally left blank"
     sections: list[Section] = field(default_factory=list)
     """How the tagged sources' structure is grouped (:mod:`.structure`); may be empty."""
+    range_format: str = "Pages {first} - {last}"
 
 
 def check_spec(spec: PackSpec) -> None:

@@ -468,6 +468,8 @@ class StructureWriter:
         for position, page in enumerate(self.pages):
             if page.reader is not None and position not in self.position_use:
                 return False
+            if page.reader is None and page.blocks:  # a generated page's text is not tagged
+                return False
         return not self.unmarked_positions
 
     def write(self, language: str) -> Ref | None:

@@ -23,6 +23,7 @@ from .font import stamp_chars, stamp_font
 from .forms import merge_forms
 from .layers import merge_layers
 from .links import LinkWriter
+from .marks import page_labels
 from .objects import ObjectWriter, Ref
 from .outline import OutlineWriter
 from .pages import PageCopier
@@ -146,8 +147,27 @@ class PackWriter:
                 self.objects.omit(reader, idnum)
         return self.readers
 
+    def _number(self, position: int) -> tuple[int, int]:
+        """The numbers page ``position`` is printed with (see :attr:`PackPage.number`)."""
+        number = self.pages[position].number
+        if number is None:
+            return (self.first_number + position,) * 2
+        return number
+
     def _stamp_text(self, position: int) -> str:
-        return self.spec.stamp_format.format(n=self.first_number + position, total=self.total)
+        first, last = self._number(position)
+        if first != last:
+            return self.spec.range_format.format(first=first, last=last)
+        return self.spec.stamp_format.format(n=first, total=self.total)
+
+    def _page_labels(self) -> dict[str, Any]:
+        """Labels equal to the printed numbers: one decimal run, unless pages say otherwise."""
+        if any(page.number is not None for page in self.pages):
+            return page_labels([self._number(n) for n in range(len(self.pages))])
+        labels: dict[str, Any] = {"/S": NameObject("/D")}
+        if self.first_number != 1:
+            labels["/St"] = self.first_number
+        return {"/Nums": [0, labels]}
 
     def _copy_pages(self, copier: PageCopier, warnings: list[str]) -> None:
         """Write every page; pypdf's complaints about a paper become notes on its reader."""
@@ -177,13 +197,10 @@ class PackWriter:
     def _catalog(
         self, pages_root: Ref, outline: Ref | None, acroform: dict[str, Any] | None
     ) -> dict[str, Any]:
-        labels: dict[str, Any] = {"/S": NameObject("/D")}
-        if self.first_number != 1:
-            labels["/St"] = self.first_number
         root: dict[str, Any] = {
             "/Type": NameObject("/Catalog"),
             "/Pages": Ref(pages_root),
-            "/PageLabels": {"/Nums": [0, labels]},
+            "/PageLabels": self._page_labels(),
             "/PageMode": NameObject("/UseOutlines" if outline else "/UseNone"),
             "/ViewerPreferences": {"/DisplayDocTitle": True},
         }

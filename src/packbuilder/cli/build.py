@@ -51,13 +51,16 @@ def build(
 ) -> None:
     """Build the agenda pack of MEETING (a .yaml file).
 
-    Writes the pack, the front sheet (.docx and .pdf), one PDF per agenda
-    item with papers, and manifest.json into the output folder (by default
-    build/<meeting file name>/ in MEETING's folder, wherever you run it
-    from). A failed build leaves the previous outputs untouched; a folder
-    holding another meeting's pack is not replaced unless you add
-    --replace. After a rebuild it says what changed since the previous
-    build (see also 'packbuilder diff').
+    Writes into the output folder (by default build/<meeting file name>/ in
+    MEETING's folder, wherever you run it from) public/ (for the website: the
+    public pack, the front sheet as .docx and .pdf, one PDF per agenda item with
+    public papers, and its manifest.json; nothing exempt) and members/ (the
+    complete pack, exempt pages marked NOT FOR PUBLICATION, its per-item PDFs
+    and the full manifest.json). Both packs have the same page numbers. A
+    failed build leaves the previous outputs untouched; a folder holding
+    another meeting's pack is not replaced unless you add --replace. After a
+    rebuild it says what changed since the previous build (see also
+    'packbuilder diff').
     """
     if revision is not None and no_revision:
         raise click.UsageError("give --revision N or --no-revision, not both")
@@ -85,8 +88,10 @@ def check(reporter: Reporter, meeting: Path) -> None:
     Reports every problem in the YAML with its file, line and key, and opens
     every paper: a PDF that is missing, damaged or protected by a password, a
     page selection beyond a PDF's last page, a Word paper that is not a real
-    .docx. Loads every forward plan the meeting's tables are made from and
-    opens every template the build would fill. Does not start LibreOffice.
+    .docx, a PDF marked exempt that is also used as a public paper. Loads every
+    forward plan the meeting's tables are made from and opens every template
+    the build would fill. Warns of a public item listed after a Part B item.
+    Does not start LibreOffice.
     """
     warnings: list[Any] = []
     loaded = api.check(meeting, warnings)

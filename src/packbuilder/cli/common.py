@@ -235,13 +235,26 @@ def report_changes(reporter: Reporter, result: api.BuildResult) -> None:
 
 
 def built_line(result: api.BuildResult) -> str:
-    """``Built build/x/pack.pdf (116 pages) in 0.2 s; converted ..., filled ...``."""
+    """``Built build/x/public/pack.pdf (116 pages; members/pack.pdf the same) in 0.2 s;
+    converted ..., filled ...``, or, with exempt business, both packs named."""
     stats, renders = result.conversions, result.renders
     revision = result.meeting.revision
+    revised = f", revision {revision}" if revision is not None else ""
+    if not result.withheld:
+        packs = (
+            f"{result.pack} ({counted(result.pages, 'page')}{revised}; "
+            f"{result.members_pack.parent.name}/{result.members_pack.name} the same)"
+        )
+    else:
+        packs = (
+            f"{result.members_pack} ({counted(result.pages, 'page')}{revised}, exempt pages "
+            f"marked NOT FOR PUBLICATION) and {result.pack} "
+            f"({counted(result.public_pages, 'page')}: "
+            f"{counted(result.withheld, 'exempt paper or appendix', 'exempt papers or appendices')}"
+            " left out, a page in place of each)"
+        )
     return (
-        f"Built {result.pack} ({counted(result.pages, 'page')}"
-        + (f", revision {revision}" if revision is not None else "")
-        + f") in {result.seconds:.1f} s; converted {len(stats.converted)} document(s), "
-        f"{len(stats.cached)} from cache; filled {len(renders.rendered)} template(s), "
-        f"{len(renders.reused)} from cache."
+        f"Built {packs} in {result.seconds:.1f} s; converted {len(stats.converted)} "
+        f"document(s), {len(stats.cached)} from cache; filled {len(renders.rendered)} "
+        f"template(s), {len(renders.reused)} from cache."
     )

@@ -117,12 +117,14 @@ def supplement_command(
     """Build a Supplementary Agenda of MEETING holding only the chosen items.
 
     It has its own front sheet listing only those items, its own page
-    numbers, bookmarks and manifest. The main pack (build/<meeting>/ beside MEETING) is not
-    touched. Items still To Follow or withdrawn cannot go in a supplement.
+    numbers, bookmarks and manifest, split as the main pack is: public/ (for
+    the website, nothing exempt) and members/ (complete). The main pack
+    (build/<meeting>/ beside MEETING) is not touched. Items still To Follow or
+    withdrawn cannot go in a supplement.
 
-    \b
-    Example, when the reports of items 8 and 9 arrived after the agenda went out:
-      packbuilder supplement meetings/osb-2022-05-11.yaml --items 8,9
+        \b
+        Example, when the reports of items 8 and 9 arrived after the agenda went out:
+          packbuilder supplement meetings/osb-2022-05-11.yaml --items 8,9
     """
     options = build_options_from(
         reporter,
@@ -146,10 +148,12 @@ def supplement_command(
 def diff_command(reporter: Reporter, old: Path, new: Path, as_json: bool) -> None:
     """What changed between two builds, for an email to members.
 
-    OLD and NEW are manifest.json files or output folders. Lists items
-    added, removed, withdrawn or now included, papers replaced, and page
-    ranges that moved, as text to paste into an email (or --json). Exit
-    code 0 whether or not anything changed; 3 when a manifest cannot be read.
+    OLD and NEW are manifest.json files or output folders (an output folder
+    is read from its complete members/manifest.json; give two public/
+    folders to compare what was published). Lists items added, removed,
+    withdrawn or now included, papers replaced, and page ranges that moved,
+    as text to paste into an email (or --json). Exit code 0 whether or not
+    anything changed; 3 when a manifest cannot be read.
 
     \b
     Keep a copy of what members were sent, then compare after the rebuild:

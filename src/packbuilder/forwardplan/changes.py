@@ -88,7 +88,7 @@ def entry_summary(entry: Entry) -> dict[str, Any]:
         "key": entry.is_key,
         "key_reason": entry.key,
         "first_published": entry.first_published.isoformat() if entry.first_published else None,
-    }
+    } | ({"exempt": list(entry.exempt)} if entry.is_private else {})
 
 
 def read_summary(path: Path) -> dict[str, Any]:

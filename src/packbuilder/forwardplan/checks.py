@@ -13,6 +13,11 @@ Information) (England) Regulations 2012 (SI 2012/2089):
 - **reg 9(1)**: the notice states the matter, the decision maker, the date,
   the documents submitted to the decision maker, the address where they can
   be had, that other documents may be submitted, and how to ask for them.
+- **reg 5(2)**: a meeting (or part of one) held in private, for a decision
+  involving exempt information, needs a notice of the intention, with the
+  reasons, published at least 28 clear days before it, unless
+- **reg 5(6)**: the chair of the overview and scrutiny committee agreed that
+  the meeting is urgent and cannot reasonably be deferred.
 
 Each problem is a :class:`Finding`; ``--strict`` turns any finding into a
 failed build.
@@ -102,6 +107,39 @@ def _check_general_exception(entry: Entry, due: dt.date, counting: DayCounting) 
     ]
 
 
+def check_private_notice(entry: Entry, counting: DayCounting) -> list[Finding]:
+    """Reg 5(2)-(6): was a private decision's notice published 28 clear days ahead, or urgent?"""
+    if not entry.is_private or entry.due_date is None or entry.private_urgency is not None:
+        return []
+    due = entry.due_date
+    notice = entry.private_notice or entry.first_published
+    if notice is None:
+        return [
+            _finding(
+                entry,
+                "reg5-notice",
+                "is to be decided in private, but the date its notice was first published is "
+                "missing, so 28 clear days' notice cannot be shown — record it as "
+                "'first_published' (or 'private_notice', if it became private later)",
+            )
+        ]
+    days = clear_days_between(notice, due, counting)
+    if days >= NOTICE_CLEAR_DAYS:
+        return []
+    latest = latest_publication_date(due, NOTICE_CLEAR_DAYS, counting)
+    return [
+        _finding(
+            entry,
+            "reg5-notice",
+            f"private decision due {abbreviated_date(due)}: the notice of the intention to take "
+            f"it in private was published {abbreviated_date(notice)}, {days} {counting.value} "
+            f"clear days before; SI 2012/2089 reg 5(2) needs {NOTICE_CLEAR_DAYS} (publish by "
+            f"{abbreviated_date(latest)}) — move the date, or record the chair's agreement that "
+            "it is urgent (reg 5(6)) as 'private_urgency'",
+        )
+    ]
+
+
 def check_contents(entry: Entry) -> list[Finding]:
     """Reg 9(1): a key decision's notice states its decision maker, date and documents."""
     if not entry.is_key:
@@ -151,6 +189,7 @@ def check_edition(edition: Edition, settings: PlanSettings) -> list[Finding]:
     findings: list[Finding] = []
     for entry in edition.entries:
         findings += check_contents(entry) + check_notice(entry, settings.counting)
+        findings += check_private_notice(entry, settings.counting)
     if any(entry.is_key for entry in edition.entries):
         findings += check_plan_contents(settings)
     return findings

@@ -29,6 +29,7 @@ from typing import Any
 
 from ..datefmt import weekday_date
 from ..dates import clear_days_between, is_working_day, latest_publication_date
+from ..model.exempt import paragraphs_phrase
 from ..model.meeting import (
     AgendaItem,
     DayCounting,
@@ -36,6 +37,14 @@ from ..model.meeting import (
     ForwardPlanSource,
     ItemStatus,
     Meeting,
+)
+from ..model.partb import (
+    capitalised,
+    exempt_units,
+    item_paragraphs,
+    part_b_order,
+    unit_label,
+    unit_paragraphs,
 )
 from ..paths import display_path
 from ..publish.accessibility import untagged_message
@@ -106,6 +115,43 @@ class LateItem:
 
 
 @dataclass(frozen=True)
+class ExemptEntry:
+    """Something not for publication: a Part B item, or an exempt paper or appendix of a
+    public item (named by its place, as the public pack names it), and the paragraphs cited."""
+
+    item: str
+    title: str
+    what: str
+    paragraphs: tuple[str, ...]
+
+    def line(self) -> str:
+        """``item 9: Contract award (Part B: paragraph 3)``."""
+        return f"item {self.item}: {self.title} ({self.what}: {paragraphs_phrase(self.paragraphs)})"
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready."""
+        return {
+            "item": self.item,
+            "title": self.title,
+            "what": self.what,
+            "paragraphs": list(self.paragraphs),
+        }
+
+
+def exempt_entries(meeting: Meeting) -> tuple[ExemptEntry, ...]:
+    """The meeting's Part B items and the exempt papers and appendices of its public items."""
+    entries = []
+    for item in meeting.items:
+        if item.part_b:
+            entries.append(ExemptEntry(item.number, item.title, "Part B", item_paragraphs(item)))
+            continue
+        for unit in exempt_units(item):
+            what = capitalised(unit_label(item, unit)) + " not for publication"
+            entries.append(ExemptEntry(item.number, item.title, what, unit_paragraphs(item, unit)))
+    return tuple(entries)
+
+
+@dataclass(frozen=True)
 class PackState:
     """The last build of the pack, and the inputs that changed since it."""
 
@@ -114,6 +160,7 @@ class PackState:
     pages: int | None = None
     revision: int | None = None
     changed_inputs: tuple[str, ...] = ()
+    pack: str = "pack.pdf"  # the pack's file in the folder, as the line names it
 
     @property
     def up_to_date(self) -> bool:
@@ -124,7 +171,7 @@ class PackState:
         """``build/osb/pack.pdf: 116 pages, up to date``."""
         if not self.built:
             return f"not built yet ({self.folder})"
-        text = f"{self.folder}/pack.pdf: {self.pages} pages"
+        text = f"{self.folder}/{self.pack}: {self.pages} pages"
         if self.revision is not None:
             text += f", revision {self.revision}"
         if self.up_to_date:
@@ -144,7 +191,10 @@ class PackState:
 
 
 def pack_state(
-    folder: str, manifest: dict[str, Any] | None, current_inputs: dict[str, str]
+    folder: str,
+    manifest: dict[str, Any] | None,
+    current_inputs: dict[str, str],
+    pack: str = "pack.pdf",
 ) -> PackState:
     """Compare a build's manifest with the hashes of the inputs as they are now.
 
@@ -163,6 +213,7 @@ def pack_state(
         pages=manifest.get("pages"),
         revision=(manifest.get("meeting") or {}).get("revision"),
         changed_inputs=changed,
+        pack=pack,
     )
 
 
@@ -185,6 +236,7 @@ class MeetingStatus:
     pack: PackState | None = None
     untagged: tuple[str, ...] = ()
     """The PDF papers here that are not tagged (no structure tree), as the meeting names them."""
+    exempt: tuple[ExemptEntry, ...] = ()
 
     @property
     def clear_days_at_publication(self) -> int | None:
@@ -247,6 +299,7 @@ class MeetingStatus:
             "late_items": [item.as_dict() for item in self.late_items],
             "withdrawn": [{"number": n, "title": t} for n, t in self.withdrawn],
             "notes": list(self.notes),
+            "exempt": [entry.as_dict() for entry in self.exempt],
             "pack": self.pack.as_dict() if self.pack else None,
             "untagged_papers": list(self.untagged),
             "problems": self.problems,
@@ -292,6 +345,11 @@ class MeetingStatus:
             lines += self._section(
                 f"Accessibility: {untagged_message(len(self.untagged))}", list(self.untagged), ""
             )
+        lines += self._section(
+            "Not for publication (exempt information)",
+            [entry.line() for entry in self.exempt],
+            "none",
+        )
         for note in self.notes:
             lines.append(f"Note: {note}")
         problems = self.problems
@@ -382,6 +440,7 @@ def meeting_status(
             f"the deadline falls on a {'weekend' if deadline.weekday() >= 5 else 'bank holiday'}; "
             f"the last working day before it is {weekday_date(last)}"
         )
+    notes += [f"{where}: {text}" for where, text in part_b_order(meeting)]
     if today >= meeting.date:
         notes.append(
             "the meeting is today" if today == meeting.date else "the meeting has taken place"
@@ -400,6 +459,7 @@ def meeting_status(
         withdrawn=tuple(withdrawn),
         notes=tuple(notes),
         pack=pack,
+        exempt=exempt_entries(meeting),
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from ..exceptions import DefinitionError
+from ..model.exempt import ENGLAND
 from ..model.forwardplan import MAX_MONTHS
 from ..model.limits import MB, Limits
 from ..model.meeting import (
@@ -42,6 +43,7 @@ from ..model.meeting import (
 )
 from ..paths import display_path, recorded_path
 from . import schema as s
+from .exempt import EXEMPTION_TABLE, ExemptParagraphs, check_paragraphs
 from .paperplaces import check_paper_places
 from .plan import PLAN_FILE_NAMES, YAML_SUFFIXES
 from .templates import TEMPLATE_NAMES, find_template
@@ -160,6 +162,7 @@ def _build_committee(values: dict[str, Any], node: yaml.Node, ctx: s.Context, ke
         padding=Padding(values["padding"]),
         deadline=values["deadline"] or Deadline(),
         language=values["language"],
+        exemptions=values["exempt_information"] or ENGLAND,
         origin=_origin(node, ctx, key),
         markup=values["markup"] == "keep",
         limits=values["limits"] or Limits(),
@@ -190,6 +193,9 @@ COMMITTEE = s.Struct(
         "paper_folders": s.Field(
             s.ListOf(Folder(), allow_single=True),
             help="folders outside the meeting's folder that papers may come from",
+        ),
+        "exempt_information": s.Field(
+            EXEMPTION_TABLE, help="the paragraphs 'exempt:' may cite (default: England's)"
         ),
     },
     _build_committee,
@@ -264,7 +270,7 @@ def _build_document(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key
             )
         source = ReportSource(values.get("template"), dict(values["report"]))
         title = values["title"] or values["report"].get("subject") or ""
-    return Document(title=title, source=source, origin=origin)
+    return Document(title=title, source=source, origin=origin, exempt=values.get("exempt"))
 
 
 SOURCE_KEYS = ("file", "report", "forward_plan")
@@ -349,6 +355,9 @@ _DOCUMENT_FIELDS = {
         s.Choice([e.value for e in ExternalLinks]),
         help="remove: a Word paper's linked pictures, objects and fields are removed",
     ),
+    "exempt": s.Field(
+        ExemptParagraphs(), help="the Schedule 12A paragraph(s): not for publication"
+    ),
 }
 
 APPENDIX = s.Struct(
@@ -394,10 +403,11 @@ def _build_paper(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key: s
     if s.has_missing(values):  # a field failed; its problem is already recorded
         return s.MISSING
     appendices = values.pop("appendices") or []
+    exempt = values.pop("exempt")  # the whole paper's, appendices included
     document = _build_document(values, node, ctx, key)
     if document is s.MISSING or s.MISSING in appendices:
         return s.MISSING
-    return Paper(document, tuple(appendices))
+    return Paper(document, tuple(appendices), exempt)
 
 
 PAPER = s.Struct(
@@ -434,6 +444,7 @@ def _build_item(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key: st
         papers=tuple(papers),
         added=values["added"],
         urgency_reason=values["urgency"],
+        exempt=values["exempt"],
     )
 
 
@@ -505,6 +516,7 @@ ITEM = s.Struct(
         "papers": s.Field(s.ListOf(PAPER, label="paper")),
         "added": s.Field(s.Date(), help="the date the item was added to the agenda"),
         "urgency": s.Field(s.Str(), help="the recorded reason for urgency of a late item"),
+        "exempt": s.Field(ExemptParagraphs(), help="Part B: the Schedule 12A paragraph(s)"),
     },
     _build_item,
 )
@@ -518,6 +530,7 @@ def _build_meeting(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key:
     committee = values["committee"]
     items = tuple(_with_default_templates(i, committee, ctx.problems.items) for i in items)
     check_paper_places(items, ctx.base_dir, committee.paper_folders, ctx.problems.items)
+    ctx.problems.items.extend(check_paragraphs(items, committee.exemptions))
     return Meeting(
         path=ctx.file,
         committee=committee,
@@ -586,7 +599,8 @@ def _with_default_templates(
         return document
 
     papers = tuple(
-        Paper(fill(p.document), tuple(fill(a) for a in p.appendices)) for p in item.papers
+        replace(p, document=fill(p.document), appendices=tuple(fill(a) for a in p.appendices))
+        for p in item.papers
     )
     return replace(item, papers=papers)
 

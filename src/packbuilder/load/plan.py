@@ -24,9 +24,11 @@ from typing import Any
 import yaml
 
 from ..exceptions import DefinitionError
+from ..model.exempt import ENGLAND, ExemptionTable, joined
 from ..model.forwardplan import MAX_MONTHS, Entry, Plan, PlanSettings
 from ..model.meeting import DayCounting, Origin
 from . import schema as s
+from .exempt import EXEMPTION_TABLE
 from .plancsv import load_csv
 from .planfields import ENTRY, DateText
 
@@ -67,6 +69,9 @@ SETTINGS_FIELDS = {
     "as_of": s.Field(DateText(), help="the edition's date, if not given on the command line"),
     "documents_address": s.Field(s.Str(), help="reg 9(1)(f): where documents can be had"),
     "documents_note": s.Field(s.Str(), help="reg 9(1)(g)-(h): other documents, how to ask"),
+    "exempt_information": s.Field(
+        EXEMPTION_TABLE, help="the paragraphs an entry's 'exempt:' may cite (default: England's)"
+    ),
 }
 
 ENTRIES_FILE = s.Struct("forward plan entries file", _ENTRIES_FILE_FIELDS)
@@ -146,6 +151,7 @@ def _settings(values: dict[str, Any], path: Path) -> PlanSettings:
         as_of=values.get("as_of"),
         documents_address=values.get("documents_address"),
         documents_note=values.get("documents_note"),
+        exemptions=values.get("exempt_information") or ENGLAND,
         origin=Origin(path),
     )
 
@@ -205,6 +211,18 @@ def _with_portfolio(entries: list[Entry], default: str | None, problems: list[st
     return result
 
 
+def _unknown_paragraphs(entries: list[Entry], table: ExemptionTable) -> list[str]:
+    """A problem for each paragraph an entry cites that the plan's table does not have."""
+    return [
+        f"{entry.where}: entry {entry.reference} cites paragraph {number}, which is not a "
+        f"paragraph of {table.legislation} (it has paragraphs {joined(table.numbers)}) — "
+        "cite one of those in 'exempt:', or give the plan an 'exempt_information:' table"
+        for entry in entries
+        for number in entry.exempt
+        if table.wording(number) is None
+    ]
+
+
 def _finish(path: Path, settings: PlanSettings, entries: list[Entry], read: _Reading) -> Plan:
     problems = read.problems
     seen: dict[str, Entry] = {}
@@ -215,6 +233,7 @@ def _finish(path: Path, settings: PlanSettings, entries: list[Entry], read: _Rea
                 f"{entry.where}: reference {entry.reference} is used twice (first at "
                 f"{first.where}) — give each entry its own reference"
             )
+    problems += _unknown_paragraphs(entries, settings.exemptions)
     if problems:
         raise DefinitionError(problems, hint="correct the plan and run the command again")
     return Plan(

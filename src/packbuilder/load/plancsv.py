@@ -28,6 +28,7 @@ from .planfields import (
     documents_from_text,
     key_from_text,
     list_from_text,
+    paragraphs_from_text,
     parse_date,
 )
 
@@ -36,6 +37,7 @@ from .planfields import (
 _RECORD_COLUMNS = {
     "general_exception": ("general_exception_date", "general_exception_note"),
     "special_urgency": ("special_urgency_date", "special_urgency_note"),
+    "private_urgency": ("private_urgency_date", "private_urgency_note"),
 }
 CSV_COLUMNS: tuple[str, ...] = (
     *(name for name in ENTRY_FIELDS if name not in _RECORD_COLUMNS),
@@ -47,6 +49,9 @@ _CSV_CONVERT: dict[str, Any] = {
     "first_published": parse_date,
     "general_exception_date": parse_date,
     "special_urgency_date": parse_date,
+    "private_urgency_date": parse_date,
+    "private_notice": parse_date,
+    "exempt": paragraphs_from_text,
     "wards": list_from_text,
     "background_documents": documents_from_text,
     "key": key_from_text,

@@ -19,6 +19,7 @@ from ..model.forwardplan import Entry, Record
 from ..model.meeting import Origin
 from ..paths import display_path
 from . import schema as s
+from .exempt import ExemptParagraphs
 
 # --- values written the same way in YAML and in CSV cells ---------------------------------------
 
@@ -143,8 +144,23 @@ def _entry(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key: str) ->
         return s.MISSING
     values = dict(values)
     values["wards"] = tuple(values["wards"] or ())
+    values["exempt"] = values["exempt"] or ()
     values["portfolio"] = values["portfolio"] or ""
     return Entry(**values, origin=_origin(node, ctx, key))
+
+
+def paragraphs_from_text(text: str) -> tuple[str, ...]:
+    """Paragraph numbers of exempt information: ``3``, ``1; 2`` or ``1, 2``."""
+    return ExemptParagraphs.from_text(text)
+
+
+class Paragraphs(s.Type):
+    """``exempt:`` of an entry: the paragraph numbers, as :class:`ExemptParagraphs` reads them."""
+
+    expected = ExemptParagraphs.expected
+
+    def convert(self, node: yaml.Node, ctx: s.Context, key: str) -> tuple[str, ...]:
+        return ExemptParagraphs().convert(node, ctx, key).paragraphs
 
 
 ENTRY_FIELDS: dict[str, s.Field] = {
@@ -164,5 +180,8 @@ ENTRY_FIELDS: dict[str, s.Field] = {
     "first_published": s.Field(DateText(), help="the date it first appeared on the plan"),
     "general_exception": s.Field(RECORD, help="reg 10 notice: date and note"),
     "special_urgency": s.Field(RECORD, help="reg 11 agreement: date and note"),
+    "exempt": s.Field(Paragraphs(), help="taken in private: the Schedule 12A paragraph(s)"),
+    "private_notice": s.Field(DateText(), help="when the plan first said it is private"),
+    "private_urgency": s.Field(RECORD, help="reg 5(6) agreement: date and note"),
 }
 ENTRY = s.Struct("forward plan entry", ENTRY_FIELDS, _entry)

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from .exempt import ENGLAND, ExemptionTable
 from .meeting import DayCounting, Origin
 
 DEFAULT_MONTHS = 4
@@ -35,7 +36,11 @@ class Entry:
     ``key`` is the reason the decision is a key decision (an empty string when
     no reason is given) or ``None`` for a decision that is not key.
     ``background_documents`` is ``None`` when the plan does not say, ``()``
-    when it says there are none.
+    when it says there are none. ``exempt`` holds the paragraphs of exempt
+    information for a decision to be taken in private (empty: in public);
+    ``private_notice`` is when the plan first said so (default
+    ``first_published``); ``private_urgency`` records the agreement that a
+    private meeting with less notice is urgent (reg 5(6)).
     """
 
     reference: str
@@ -54,12 +59,20 @@ class Entry:
     first_published: dt.date | None = None
     general_exception: Record | None = None
     special_urgency: Record | None = None
+    exempt: tuple[str, ...] = ()
+    private_notice: dt.date | None = None
+    private_urgency: Record | None = None
     origin: Origin | None = None
 
     @property
     def is_key(self) -> bool:
         """True for a key decision."""
         return self.key is not None
+
+    @property
+    def is_private(self) -> bool:
+        """True for a decision to be taken in private (exempt information)."""
+        return bool(self.exempt)
 
     @property
     def where(self) -> str:
@@ -80,6 +93,7 @@ class PlanSettings:
     as_of: dt.date | None = None
     documents_address: str | None = None
     documents_note: str | None = None
+    exemptions: ExemptionTable = ENGLAND
     origin: Origin | None = None
 
 

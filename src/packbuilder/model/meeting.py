@@ -15,7 +15,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from .exempt import ENGLAND, Exemption, ExemptionTable, merged
 from .limits import DEFAULT_LIMITS, Limits
+from .origin import Origin
 from .pagesel import PageSelection
 
 AGENDA_KIND = "Agenda"
@@ -26,23 +28,6 @@ SUPPLEMENT_KIND = "Supplementary Agenda"
 LINK_PREFIX = "https://packbuilder.invalid/item/"
 """The front sheet links an agenda line to ``LINK_PREFIX + item number``; the assembler
 turns each such link into a link to the item's first page."""
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a value was written: file, 1-based line and dotted key path."""
-
-    file: Path
-    line: int | None = None
-    key: str | None = None
-
-    def __str__(self) -> str:
-        text = str(self.file)
-        if self.line is not None:
-            text += f":{self.line}"
-        if self.key:
-            text += f" ({self.key})"
-        return text
 
 
 class Padding(StrEnum):
@@ -130,6 +115,8 @@ class Committee:
     padding: Padding = Padding.PAPER
     deadline: Deadline = field(default_factory=Deadline)
     language: str = "en-GB"
+    exemptions: ExemptionTable = ENGLAND
+    """The paragraphs of exempt information an ``exempt:`` key may cite (default: England's)."""
     origin: Origin | None = None
     markup: bool = False  # keep PDF papers' review comments and markup (an internal pack)
     limits: Limits = DEFAULT_LIMITS  # how much work one paper may cost (pdflimits)
@@ -229,14 +216,20 @@ class Document:
     title: str
     source: Source
     origin: Origin
+    exempt: Exemption | None = None
+    """An appendix's own ``exempt:`` (a paper's is :attr:`Paper.exempt`)."""
 
 
 @dataclass(frozen=True)
 class Paper:
-    """A paper on an agenda item: a document and its appendices, one padding unit."""
+    """A paper on an agenda item: a document and its appendices, one padding unit.
+
+    ``exempt`` makes the whole paper, appendices included, exempt information.
+    """
 
     document: Document
     appendices: tuple[Document, ...] = ()
+    exempt: Exemption | None = None
 
     @property
     def documents(self) -> tuple[Document, ...]:
@@ -260,6 +253,8 @@ class AgendaItem:
     papers: tuple[Paper, ...] = ()
     added: dt.date | None = None
     urgency_reason: str | None = None
+    exempt: Exemption | None = None
+    """A Part B item: taken in private, every paper of it exempt information."""
 
     @property
     def included_papers(self) -> tuple[Paper, ...]:
@@ -267,6 +262,17 @@ class AgendaItem:
         if self.status is not ItemStatus.NORMAL:
             return ()
         return self.papers
+
+    @property
+    def part_b(self) -> bool:
+        """True for an item taken in private (Part B of the agenda)."""
+        return bool(self.exempt)
+
+    def exempt_paragraphs(self, paper: Paper, document_index: int) -> tuple[str, ...]:
+        """The paragraphs that make document ``document_index`` of ``paper`` exempt
+        information (the item's, the paper's and the appendix's own); empty if it is public."""
+        own = paper.documents[document_index].exempt if document_index else None
+        return merged(self.exempt, paper.exempt, own)
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,15 @@ agenda item and paper occupies. The front sheet counts: with a two-page front
 sheet the first paper starts on page 3. With padding on, every padding unit
 (the front sheet and each paper, or each item) ends on an even page, so the
 next one starts on a right-hand (odd) page.
+
+The public pack keeps the members' pack's numbering: each exempt paper or
+appendix is replaced by one page that stands for its pages
+(:func:`public_layout`), so every other page has the same number in both.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -86,6 +90,9 @@ class PackLayout:
         """All blank pages, 1-based, in order."""
         return tuple(n for n, slot in enumerate(self.slots, 1) if slot.kind is SlotKind.BLANK)
 
+
+DocumentKey = tuple[int, int, int]
+"""``(item, paper, document)`` indices of a document in the pack."""
 
 DocumentCounts = Sequence[Sequence[Sequence[int]]]
 """Page counts indexed as ``[item][paper][document]``."""
@@ -163,3 +170,87 @@ def _lay_out_paper(
             raise ValueError("a document has at least one page")
     blanks = pager.pad_to_even() if padding is Padding.PAPER else ()
     return PaperLayout(PageRange(paper_first, pager.next_page - 1), tuple(document_ranges), blanks)
+
+
+# --- the public pack: the same numbering, one page in place of each exempt unit ---------------
+
+UnitKey = tuple[int, int, int | None]
+"""An exempt unit: ``(item, paper, document)``, or ``(item, paper, None)`` for a whole paper."""
+
+
+@dataclass(frozen=True)
+class PublicPage:
+    """One page of the public pack.
+
+    ``pages`` is the members' pack page it shows (one page), or, for a
+    placeholder (``unit`` set), the members' pages it stands for.
+    """
+
+    pages: PageRange
+    unit: UnitKey | None = None
+
+    @property
+    def placeholder(self) -> bool:
+        return self.unit is not None
+
+
+@dataclass(frozen=True)
+class PublicLayout:
+    """The public pack's pages, and where each members' pack page is in it."""
+
+    pages: tuple[PublicPage, ...]
+    units: dict[UnitKey, PageRange]
+
+    def position(self, number: int) -> int:
+        """The 0-based position in the public pack of members' page ``number`` (a page
+        inside an exempt unit is at its placeholder)."""
+        low, high = 0, len(self.pages) - 1
+        while low < high:
+            middle = (low + high + 1) // 2
+            if self.pages[middle].pages.first <= number:
+                low = middle
+            else:
+                high = middle - 1
+        return low
+
+    def positions(self, pages: PageRange) -> tuple[int, int]:
+        """The 1-based first and last public pack positions that show ``pages``."""
+        return self.position(pages.first) + 1, self.position(pages.last) + 1
+
+
+def exempt_units(layout: PackLayout, exempt: Collection[DocumentKey]) -> dict[UnitKey, PageRange]:
+    """What the public pack replaces, each by one page, and the members' pages each stands for.
+
+    A paper whose documents are all exempt is one unit, its blank pages
+    included (they close the paper); otherwise each exempt document (an
+    appendix) is a unit of its own, and the paper's blank pages stay public.
+    """
+    units: dict[UnitKey, PageRange] = {}
+    for i, item in enumerate(layout.items):
+        for p, paper in enumerate(item.papers):
+            keys = [(i, p, d) for d in range(len(paper.documents))]
+            if all(key in exempt for key in keys):
+                units[(i, p, None)] = paper.pages
+                continue
+            for (_i, _p, d), pages in zip(keys, paper.documents, strict=True):
+                if (i, p, d) in exempt:
+                    units[(i, p, d)] = pages
+    return units
+
+
+def public_layout(layout: PackLayout, exempt: Collection[DocumentKey]) -> PublicLayout:
+    """The public pack: every page of ``layout`` but the ``exempt`` documents' pages, each
+    exempt unit (:func:`exempt_units`) replaced by one page standing for its pages."""
+    units = exempt_units(layout, exempt)
+    starts = {pages.first: (key, pages) for key, pages in units.items()}
+    pages: list[PublicPage] = []
+    number = 1
+    while number <= layout.total_pages:
+        if number in starts:
+            key, stands_for = starts[number]
+            pages.append(PublicPage(stands_for, key))
+            number = stands_for.last + 1
+        else:
+            pages.append(PublicPage(PageRange(number, number)))
+            number += 1
+    return PublicLayout(tuple(pages), units)

@@ -56,9 +56,7 @@ from ..model.meeting import (
 from ..model.pagesel import PageSelectionError
 from ..paths import display_path
 from ..render.forwardplan import render_appendix
-
-DocumentKey = tuple[int, int, int]
-"""``(item, paper, document)`` indices into ``meeting.items[i].included_papers[p].documents[d]``."""
+from .layout import DocumentKey
 
 
 @dataclass

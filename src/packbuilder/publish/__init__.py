@@ -3,5 +3,7 @@
 In: the files a build made in its staging folder. Out: the output folder,
 replaced atomically under a lock (:mod:`.outputs`, :mod:`.lock`), with a
 manifest of ranges and hashes (:mod:`.manifest`); PDFs made reproducible
-(:mod:`.reproducible`).
+(:mod:`.reproducible`). A meeting's outputs are two folders (:mod:`.folders`):
+``public/`` (the public pack, agenda, item PDFs and manifest: nothing exempt)
+and ``members/`` (the complete pack, its item PDFs, the full manifest).
 """

@@ -22,9 +22,11 @@ from ..assemble.structure import is_tagged
 from ..convert.converter import docx_content_hash
 from ..exceptions import InputError
 from ..inputs.session import file_sha256, sha256_file
-from ..model.meeting import FileSource, ForwardPlanSource, Meeting, ReportSource
+from ..model.meeting import AgendaItem, FileSource, ForwardPlanSource, Meeting, ReportSource
+from ..model.partb import Unit, capitalised, item_paragraphs, unit_label, unit_paragraphs
+from ..pack.exempt import ExemptBusiness
 from ..pack.frontsheet import FrontSheet
-from ..pack.layout import PageRange
+from ..pack.layout import PageRange, PaperLayout, PublicLayout, UnitKey
 from ..pack.papers import DocumentKey, PreparedDocument, plans_read
 from ..paths import recorded_path, recorded_paths
 from .outputs import MANIFEST
@@ -101,60 +103,31 @@ def build_manifest(
     kind: str,
     outputs: dict[str, Path],
     item_files: dict[str, str],
+    business: ExemptBusiness | None = None,
+    public: PublicLayout | None = None,
+    hashes: dict[Path, str] | None = None,
 ) -> dict[str, Any]:
-    """Describe the pack just built: ranges, blanks, input and output hashes."""
+    """Describe the pack just built: ranges, blanks, input and output hashes.
+
+    ``hashes`` keeps the hashes of outputs and rendered documents between the two
+    manifests of a build, so that each file is hashed once.
+
+    Without ``public``, the full (members') manifest: every document, each
+    exempt one with its ``exempt`` paragraphs. With ``public``, the public
+    manifest: an exempt paper or appendix is one entry named by its place,
+    with its pages and paragraphs and nothing of its own (no title, file,
+    hash or selection); exempt files are not among the inputs.
+    """
     base = meeting.path.parent
     layout = front.layout
-    items = []
-    for i, (item, item_layout) in enumerate(zip(meeting.items, layout.items, strict=True)):
-        papers = []
-        for p, (paper, paper_layout) in enumerate(
-            zip(item.included_papers, item_layout.papers, strict=True)
-        ):
-            docs = []
-            for d, doc_range in enumerate(paper_layout.documents):
-                prepared = documents[(i, p, d)]
-                source = prepared.document.source
-                entry: dict[str, Any] = {
-                    "title": prepared.document.title,
-                    "pages": _range(doc_range),
-                    "source_pages": len(prepared.reader.pages),
-                    "selected": [n + 1 for n in prepared.indices],
-                    "tagged": is_tagged(prepared.reader),
-                }
-                if isinstance(source, FileSource):
-                    entry["file"] = recorded_path(source.path, base)
-                    entry["sha256"] = file_sha256(source.path)
-                else:
-                    # A rendered document's PDF carries LibreOffice's timestamps; the
-                    # content of the rendered .docx says whether the paper changed.
-                    entry["report"] = True
-                    entry["sha256"] = (
-                        docx_content_hash(prepared.word)
-                        if prepared.word
-                        else sha256_file(prepared.pdf)
-                    )
-                docs.append(entry)
-            papers.append(
-                {
-                    "title": paper.title,
-                    "pages": _range(paper_layout.pages),
-                    "blank_pages": list(paper_layout.blank_pages),
-                    "documents": docs,
-                }
-            )
-        items.append(
-            {
-                "number": item.number,
-                "title": item.title,
-                "status": item.status.value,
-                "agenda_text": front.item_pages.get(item.number, item.status.printed),
-                "pages": _range(item_layout.pages),
-                "file": item_files.get(item.number),
-                "papers": papers,
-            }
-        )
-    return {
+    withheld = public.units if public is not None else {}
+    hashes = {} if hashes is None else hashes
+    items = [
+        _item_entry(meeting, front, documents, i, business, withheld, item_files, hashes)
+        for i in range(len(meeting.items))
+    ]
+    exempt_files = _exempt_files(documents, business) if public is not None else set()
+    manifest = {
         "format": PACK_FORMAT,  # what makes the folder packbuilder's (.ownership)
         "manifest_version": MANIFEST_VERSION,
         "packbuilder": __version__,
@@ -178,11 +151,133 @@ def build_manifest(
         "inputs": {
             name: file_sha256(path)
             for path, name in recorded_paths(
-                input_files(meeting, plans_read(documents)), base
+                (p for p in input_files(meeting, plans_read(documents)) if p not in exempt_files),
+                base,
             ).items()
         },
-        "outputs": {name: sha256_file(path) for name, path in sorted(outputs.items())},
+        "outputs": {name: file_hash(path, hashes) for name, path in sorted(outputs.items())},
     }
+    if public is not None:
+        manifest["pdf_pages"] = len(public.pages)
+    return manifest
+
+
+def _item_entry(
+    meeting: Meeting,
+    front: FrontSheet,
+    documents: dict[DocumentKey, PreparedDocument],
+    i: int,
+    business: ExemptBusiness | None,
+    withheld: Mapping[UnitKey, PageRange],
+    item_files: Mapping[str, str],
+    hashes: dict[Path, str],
+) -> dict[str, Any]:
+    """One item of the manifest."""
+    item, item_layout = meeting.items[i], front.layout.items[i]
+    papers = []
+    for p, paper_layout in enumerate(item_layout.papers):
+        paper = item.included_papers[p]
+        unit = withheld.get((i, p, None))
+        if unit is not None:
+            papers.append(_withheld_entry(item, (p, None), unit, business, paper_layout))
+            continue
+        docs = []
+        for d, doc_range in enumerate(paper_layout.documents):
+            if (i, p, d) in withheld:
+                docs.append(_withheld_entry(item, (p, d), doc_range, business))
+                continue
+            docs.append(
+                _document_entry(documents[(i, p, d)], doc_range, meeting.path.parent, hashes)
+            )
+            cited = business.documents.get((i, p, d)) if business else None
+            if cited:
+                docs[-1]["exempt"] = list(cited)
+        papers.append(
+            {
+                "title": paper.title,
+                "pages": _range(paper_layout.pages),
+                "blank_pages": list(paper_layout.blank_pages),
+                "documents": docs,
+            }
+        )
+    entry = {
+        "number": item.number,
+        "title": item.title,
+        "status": item.status.value,
+        "agenda_text": front.item_pages.get(item.number, item.status.printed),
+        "pages": _range(item_layout.pages),
+        "file": item_files.get(item.number),
+        "papers": papers,
+    }
+    if item.part_b:
+        entry["exempt"] = list(item_paragraphs(item))
+    return entry
+
+
+def file_hash(path: Path, hashes: dict[Path, str], content: bool = False) -> str:
+    """The SHA-256 of ``path`` (of a .docx's content, with ``content``), once per build."""
+    if path not in hashes:
+        hashes[path] = docx_content_hash(path) if content else sha256_file(path)
+    return hashes[path]
+
+
+def _document_entry(
+    prepared: PreparedDocument, pages: PageRange, base: Path, hashes: dict[Path, str]
+) -> dict[str, Any]:
+    """A document as the full manifest records it: title, pages, file or rendering, hash."""
+    source = prepared.document.source
+    entry: dict[str, Any] = {
+        "title": prepared.document.title,
+        "pages": _range(pages),
+        "source_pages": len(prepared.reader.pages),
+        "selected": [n + 1 for n in prepared.indices],
+        "tagged": is_tagged(prepared.reader),
+    }
+    if isinstance(source, FileSource):
+        entry["file"] = recorded_path(source.path, base)
+        entry["sha256"] = file_sha256(source.path)
+    else:
+        # A rendered document's PDF carries LibreOffice's timestamps; the
+        # content of the rendered .docx says whether the paper changed.
+        entry["report"] = True
+        entry["sha256"] = (
+            file_hash(prepared.word, hashes, content=True)
+            if prepared.word
+            else file_hash(prepared.pdf, hashes)
+        )
+    return entry
+
+
+def _withheld_entry(
+    item: AgendaItem,
+    unit: Unit,
+    pages: PageRange,
+    business: ExemptBusiness | None,
+    paper: PaperLayout | None = None,
+) -> dict[str, Any]:
+    """An exempt paper or appendix as the public manifest records it: by its place only."""
+    entry: dict[str, Any] = {
+        "title": f"{capitalised(unit_label(item, unit))}: not for publication",
+        "pages": _range(pages),
+        "exempt": list(unit_paragraphs(item, unit)),
+    }
+    if paper is not None:
+        entry |= {"blank_pages": list(paper.blank_pages), "documents": []}
+    return entry
+
+
+def _exempt_files(
+    documents: dict[DocumentKey, PreparedDocument], business: ExemptBusiness | None
+) -> set[Path]:
+    """The files of the exempt documents (left out of the public manifest's inputs)."""
+    if not business:
+        return set()
+    files = set()
+    for key in business.documents:
+        source = documents[key].document.source
+        if isinstance(source, FileSource):
+            files.add(source.path)
+    return files
 
 
 def meeting_source_id(path: Path) -> str:

@@ -42,6 +42,21 @@ from .lock import DEFAULT_WAIT, build_lock
 
 MANIFEST = ownership.MANIFEST
 FORWARD_PLAN_SUMMARY = ownership.FORWARD_PLAN_SUMMARY  # a forward plan edition's summary
+PACK_MARKER = f"members/{MANIFEST}"
+"""The file that marks a pack's output folder as packbuilder's and lists every file the build
+wrote (the full manifest). A folder written before the public/members split has its manifest
+at the top (:data:`MANIFEST`); it is still recognised, read and replaced."""
+
+
+def marker_in(folder: Path, marker: str) -> str:
+    """Which marker ``folder`` holds for outputs of ``marker``'s kind: for a pack,
+    :data:`PACK_MARKER`, else the older :data:`MANIFEST` when that is there; for a forward
+    plan edition, its summary."""
+    if marker not in (MANIFEST, PACK_MARKER):
+        return marker
+    if not (folder / PACK_MARKER).is_file() and (folder / MANIFEST).is_file():
+        return MANIFEST
+    return PACK_MARKER
 
 
 def _describe_os_error(exc: OSError, path: Path) -> OutputError:
@@ -105,7 +120,7 @@ def recover(output_dir: Path) -> None:
     if output_dir.exists():
         for leftover in output_dir.parent.glob(f".{output_dir.name}.old-*"):
             owned = (
-                ownership.owned_files(leftover, MANIFEST)
+                ownership.owned_files(leftover, marker_in(leftover, MANIFEST))
                 or ownership.owned_files(leftover, FORWARD_PLAN_SUMMARY)
                 or set()
             )
@@ -131,10 +146,11 @@ def check_output_dir(output_dir: Path, marker: str = MANIFEST, kind: str | None 
         raise OutputError(
             f"{output_dir} exists and is not a folder", hint="choose another --output folder"
         )
-    if output_dir.is_dir() and (output_dir / marker).exists():
-        if ownership.owned_files(output_dir, marker) is None:
+    found = marker_in(output_dir, marker)
+    if output_dir.is_dir() and (output_dir / found).exists():
+        if ownership.owned_files(output_dir, found) is None:
             raise OutputError(
-                f"{output_dir} holds a {marker} that packbuilder did not write (another "
+                f"{output_dir} holds a {found} that packbuilder did not write (another "
                 "program's), so the folder is not packbuilder's",
                 hint="choose another folder with --output: packbuilder builds only into an "
                 "empty folder or one it built before",
@@ -153,8 +169,8 @@ def check_output_dir(output_dir: Path, marker: str = MANIFEST, kind: str | None 
             hint="packbuilder replaces its output folder as a whole; choose an empty or new "
             "folder with --output",
         )
-    if kind is not None and (output_dir / marker).is_file():
-        holds = _manifest_kind(output_dir / marker)
+    if kind is not None and (output_dir / found).is_file():
+        holds = _manifest_kind(output_dir / found)
         if holds is not None and holds != kind:
             raise OutputError(
                 f"{output_dir} holds the {holds} pack; building the {kind} there would replace it",
@@ -172,8 +188,9 @@ def _building(marker: str, kind: str | None) -> str:
 def _other_output(output_dir: Path, marker: str) -> str | None:
     """What another kind of packbuilder output in ``output_dir`` is, for a message; None if
     the folder holds none (``an agenda pack (Overview and Scrutiny Board, 11 May 2022)``)."""
-    if marker != MANIFEST and ownership.owned_files(output_dir, MANIFEST) is not None:
-        return _describe_pack(_read_json(output_dir / MANIFEST))
+    pack = marker_in(output_dir, MANIFEST)
+    if marker not in (MANIFEST, PACK_MARKER) and ownership.owned_files(output_dir, pack):
+        return _describe_pack(_read_json(output_dir / pack))
     summary = FORWARD_PLAN_SUMMARY
     if marker != summary and ownership.owned_files(output_dir, summary) is not None:
         return _describe_edition(_read_json(output_dir / summary))
@@ -287,7 +304,9 @@ def publish(
     folder, shown = absolute(output_dir), shown or output_dir
     _make_readable(staging)
     _sync(staging)
-    owned = (ownership.owned_files(folder, marker) or set()) if folder.is_dir() else set()
+    old_marker = marker_in(folder, marker)
+    owned = (ownership.owned_files(folder, old_marker) or set()) if folder.is_dir() else set()
+    marker = marker_in(staging, marker)  # the new outputs' marker (the pack's: members/)
     with _interrupts_held() as received:
         if _holds_current_folder(folder) or (
             folder.is_dir() and not ownership.only_owned(folder, owned)

@@ -66,15 +66,19 @@ def is_pack_manifest(data: Any) -> bool:
 
 def owned_files(folder: Path, marker: str) -> set[str] | None:
     """The files (relative, ``/``-separated) packbuilder wrote in ``folder``, marker
-    included, as its marker lists them; None when the folder is not packbuilder's."""
+    included, as its marker lists them; None when the folder is not packbuilder's.
+
+    A pack's marker is its full manifest, ``members/manifest.json`` (which lists every
+    file the build wrote, in both folders), or ``manifest.json`` at the top in a folder
+    written before the public/members split."""
     data = read_marker(folder / marker)
     if data is None:
         return None
-    if marker == MANIFEST:
+    if Path(marker).name == MANIFEST:  # members/manifest.json, or at the top (older packs)
         if not is_pack_manifest(data):
             return None
         names = {str(name) for name in data["outputs"]}
-        return {name for name in names if _plain(name)} | {MANIFEST}
+        return {name for name in names if _plain(name)} | {marker}
     if marker == FORWARD_PLAN_SUMMARY and data.get("format") == FORWARD_PLAN_FORMAT:
         return set(FORWARD_PLAN_FILES)
     return None

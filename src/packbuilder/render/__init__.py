@@ -49,7 +49,13 @@ The agenda context (``templates/agenda.docx``)
     ``{{r item.pages_link }}``; a page range is a link to ``LINK_PREFIX`` plus
     the item number, which the assembler turns into a link to the item's first
     page, in the character style ``Hyperlink``),
-    and ``status`` (``normal``, ``to-follow``, ``withdrawn``);
+    ``status`` (``normal``, ``to-follow``, ``withdrawn``), ``part_b`` (true for an item
+    taken in private), ``exempt`` (its paragraphs: ``paragraph 3``, or empty) and
+    ``exempt_note`` (for a public item with exempt papers or appendices: ``Appendix 1 to
+    Budget report is not for publication (paragraph 3).``, else empty);
+``public_items``, ``part_b_items``
+    the items before the first Part B item, and the items from it on (listed under the
+    "Part B" heading and the exclusion resolution; ``check`` warns of a public item there);
 ``signatory``
     ``name``, ``title``;
 ``address``

@@ -8,6 +8,7 @@ from typing import Any
 from docxtpl import RichText
 
 from ..exceptions import InputError
+from ..model.exempt import paragraphs_phrase
 from ..model.meeting import (
     LINK_PREFIX,
     REPORT_GROUP_FIELDS,
@@ -18,6 +19,7 @@ from ..model.meeting import (
     Meeting,
     ReportSource,
 )
+from ..model.partb import agenda_note, item_paragraphs
 from .filters import long_date, ordinal_date, short_date
 
 
@@ -74,12 +76,15 @@ def build_agenda_context(
     """
     committee = meeting.committee
     items = [_item_context(item, item_pages, url_id, link_style) for item in meeting.items]
+    part_b = next((n for n, item in enumerate(meeting.items) if item.part_b), len(items))
     contact = committee.contact
     return {
         "body": committee.body,
         "committee": _committee_context(meeting),
         "meeting": _meeting_context(meeting),
         "items": items,
+        "public_items": items[:part_b],
+        "part_b_items": items[part_b:],
         "signatory": {"name": committee.signatory.name, "title": committee.signatory.title},
         "address": list(committee.address),
         "membership": membership_sentence(
@@ -115,6 +120,9 @@ def _item_context(
         "pages": pages,
         "pages_link": link,
         "status": str(item.status),
+        "part_b": item.part_b,
+        "exempt": paragraphs_phrase(item_paragraphs(item)) if item.part_b else "",
+        "exempt_note": agenda_note(item),
     }
 
 

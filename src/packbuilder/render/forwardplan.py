@@ -14,6 +14,12 @@ The template is the whole edition; its variables:
     (one document a line), ``member`` and ``officer``;
 ``notes``
     paragraphs printed after the table (reg 9(1)(f)-(h));
+``private``, ``private_notice``
+    the notice of intention to take decisions in private (reg 5 of SI 2012/2089), in
+    the standalone edition: each decision with ``reference``, ``subject``,
+    ``decision`` (who decides, when) and ``reason`` (the paragraphs of exempt
+    information and their wording); the notice's ``heading``, ``intro`` and
+    ``representations`` (empty when no decision is private);
 ``footer``, ``page_numbers``
     footer text, and whether to print "Page N of M" (not in the pack, which
     stamps its own page numbers).
@@ -35,6 +41,7 @@ from ..datefmt import abbreviated_date, day_month_year
 from ..exceptions import TemplateError
 from ..forwardplan.select import Edition, build_edition
 from ..load.templates import find_template
+from ..model.exempt import paragraphs_phrase
 from ..model.forwardplan import DEFAULT_TEMPLATE_NAME, Entry, Plan, PlanSettings
 
 
@@ -50,7 +57,11 @@ def entry_context(entry: Entry) -> dict[str, str]:
         "due": abbreviated_date(entry.due_date) if entry.due_date else "",
         "key": " / ".join(labels),
         "key_reason": entry.key or "",
-        "exemption": entry.likely_exemption or "",
+        "exemption": (
+            f"Exempt – {paragraphs_phrase(entry.exempt)}"
+            if entry.is_private
+            else entry.likely_exemption or ""
+        ),
         "background": "\n".join(entry.background_documents or ()),
         "member": entry.executive_member or "",
         "officer": entry.officer or "",
@@ -73,6 +84,8 @@ def edition_context(
         "notes": [],
         "footer": "",
         "page_numbers": False,
+        "private": [],
+        "private_notice": {"heading": "", "intro": "", "representations": ""},
     }
     if standalone:
         council = f"{settings.body}: " if settings.body else ""
@@ -84,7 +97,43 @@ def edition_context(
             footer=f"{settings.title}, {day_month_year(edition.as_of)}",
             page_numbers=True,
         )
+        private = [entry for entry in edition.entries if entry.is_private]
+        if private:
+            context["private"] = [_private_context(entry, settings) for entry in private]
+            context["private_notice"] = _private_notice(settings)
     return context
+
+
+PRIVATE_HEADING = "NOTICE OF INTENTION TO TAKE DECISIONS IN PRIVATE"
+
+
+def _private_context(entry: Entry, settings: PlanSettings) -> dict[str, str]:
+    """One decision of the notice of intention: what, who and when, and why in private."""
+    table = settings.exemptions
+    when = f" on {abbreviated_date(entry.due_date)}" if entry.due_date else ""
+    reasons = " ".join(f"{n}. {table.wording(n)}" for n in entry.exempt)
+    return {
+        "reference": entry.reference,
+        "subject": entry.subject,
+        "decision": f"To be decided by {entry.decision_maker or 'the decision maker'}{when}.",
+        "reason": f"It involves exempt information as described in "
+        f"{table.citation(entry.exempt)}: {reasons}",
+    }
+
+
+def _private_notice(settings: PlanSettings) -> dict[str, str]:
+    """The notice's fixed text (reg 5(2)-(5) of SI 2012/2089)."""
+    where = settings.documents_address or (settings.body or "the council")
+    return {
+        "heading": PRIVATE_HEADING,
+        "intro": "Regulation 5 of the Local Authorities (Executive Arrangements) (Meetings and "
+        "Access to Information) (England) Regulations 2012: notice is given that the "
+        "decisions below are likely to be taken in a meeting, or part of a meeting, held "
+        "in private, for the reasons given.",
+        "representations": "Anyone may make representations about why a meeting should be "
+        f"open to the public, to {where}. Any representations received, and the response to "
+        "them, will be published at least 5 clear days before the meeting.",
+    }
 
 
 def _notes(settings: PlanSettings) -> list[str]:
