@@ -41,7 +41,10 @@ def built(tmp_path_factory, lo_cache):
 
 
 def pdfs(built) -> list[Path]:
-    return [built.pack, *(p for p in built.files if p.suffix == ".pdf" and p != built.pack)]
+    """Every PDF the build wrote: the packs, agenda and item PDFs of public/ and members/."""
+    found = [built.pack, *(p for p in built.files if p.suffix == ".pdf" and p != built.pack)]
+    assert built.members_pack in found and built.output_dir / "public" / "agenda.pdf" in found
+    return found
 
 
 def test_every_pdf_written_has_a_sound_structure_tree(built) -> None:
@@ -131,7 +134,7 @@ def test_every_font_is_embedded(built) -> None:
 
 
 def test_the_pdfua_checker_finds_nothing(built) -> None:
-    for pdf in (built.pack, built.output_dir / "agenda.pdf"):
+    for pdf in (built.pack, built.members_pack, built.output_dir / "public" / "agenda.pdf"):
         report = validate(str(pdf))
         findings = [f for outcome in report.outcomes for f in outcome.findings]
         assert [f for f in findings if f.severity >= Severity.WARNING] == [], findings[:5]
@@ -170,10 +173,11 @@ def test_the_agenda_links_are_described_link_elements(built) -> None:
 
 
 def test_the_manifest_says_the_pack_is_accessible(built) -> None:
-    manifest = json.loads((built.output_dir / "manifest.json").read_text())
-    assert manifest["accessibility"] == {"tagged": True, "pdfua": True, "untagged_papers": []}
-    documents = [d for i in manifest["items"] for p in i["papers"] for d in p["documents"]]
-    assert documents and all(d["tagged"] for d in documents)
+    for folder in ("public", "members"):  # the public manifest and the full one
+        manifest = json.loads((built.output_dir / folder / "manifest.json").read_text())
+        assert manifest["accessibility"] == {"tagged": True, "pdfua": True, "untagged_papers": []}
+        documents = [d for i in manifest["items"] for p in i["papers"] for d in p["documents"]]
+        assert documents and all(d["tagged"] for d in documents), folder
     assert not [w for w in built.warnings if "not tagged" in w.message]
 
 

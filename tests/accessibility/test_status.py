@@ -49,22 +49,23 @@ def test_the_build_names_the_untagged_papers(meeting: Path, tmp_path: Path) -> N
     result = api.build(meeting, api.BuildOptions(output_dir=tmp_path / "out"))
     (warning,) = [w for w in result.warnings if "not tagged" in w.message]
     assert str(warning).startswith(f"accessibility: {MESSAGE} (papers/plain.pdf, papers/scan.pdf)")
-    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
-    assert manifest["accessibility"] == {
-        "tagged": True,  # the tagged paper's structure is in the pack
-        "pdfua": False,
-        "untagged_papers": ["papers/plain.pdf", "papers/scan.pdf"],
-    }
-    documents = [d for i in manifest["items"] for p in i["papers"] for d in p["documents"]]
-    assert [(d["file"], d["tagged"]) for d in documents] == [
-        ("papers/plain.pdf", False),
-        ("papers/tagged.pdf", True),
-        ("papers/plain.pdf", False),
-        ("papers/scan.pdf", False),
-    ]
-    assert {"file": "accessibility", "warning": warning.message} in [
-        {k: w[k] for k in ("file", "warning")} for w in manifest["warnings"]
-    ]
+    for folder in ("public", "members"):  # the public manifest and the full one
+        manifest = json.loads((tmp_path / "out" / folder / "manifest.json").read_text())
+        assert manifest["accessibility"] == {
+            "tagged": True,  # the tagged paper's structure is in the pack
+            "pdfua": False,
+            "untagged_papers": ["papers/plain.pdf", "papers/scan.pdf"],
+        }, folder
+        documents = [d for i in manifest["items"] for p in i["papers"] for d in p["documents"]]
+        assert [(d["file"], d["tagged"]) for d in documents] == [
+            ("papers/plain.pdf", False),
+            ("papers/tagged.pdf", True),
+            ("papers/plain.pdf", False),
+            ("papers/scan.pdf", False),
+        ], folder
+        assert {"file": "accessibility", "warning": warning.message} in [
+            {k: w[k] for k in ("file", "warning")} for w in manifest["warnings"]
+        ], folder
 
 
 def test_the_command_line_prints_it_even_when_quiet(meeting: Path) -> None:

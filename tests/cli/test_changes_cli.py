@@ -82,7 +82,7 @@ def test_a_revision_and_its_removal_are_reported(meeting):
     again = build("--revision", "2")
     assert "No changes to the items, papers or page numbers since the last build." in again
     kept = build()  # a second late paper: the pack stays revision 2 until told otherwise
-    assert "(8 pages, revision 2)" in kept
+    assert "(8 pages, revision 2; members/pack.pdf the same)" in kept
     assert "No changes to the items, papers or page numbers since the last build." in kept
     unrevised = build("--no-revision")
     assert "No longer marked revised (was revision 2)." in unrevised

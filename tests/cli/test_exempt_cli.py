@@ -34,7 +34,7 @@ def test_check_warns_of_a_public_item_after_part_b(tmp_path, fake):
     assert result.exit_code == 0, result.output
     assert "warning: " in result.output
     assert (
-        "(items[3]): item 4 (Any Other Business) is public but follows Part B item 3, so it "
+        "(item 4): item 4 (Any Other Business) is public but follows Part B item 3, so it "
         "would be taken after the press and public are excluded; move it before the Part B "
         "items, or mark it 'exempt:'" in result.output
     )
@@ -66,10 +66,10 @@ def test_a_file_both_exempt_and_public_is_refused(tmp_path, fake):
             invoke(*args),
             ExitCode.INVALID_INPUT,
             "papers/report.pdf is exempt information here but is also used as a public document",
-            "meeting.yaml:9 (items[0].papers[0])): the public pack would publish it",
+            "meeting.yaml:9 (item 1, paper 1)): the public pack would publish it",
             "split it into two files",
         )
-        assert "meeting.yaml:12 (items[0].papers[0].appendices[0]): " in output
+        assert "meeting.yaml:12 (item 1, paper 1, appendix 1): " in output
     assert not out.exists()
 
 

@@ -40,9 +40,11 @@ def test_a_new_council_folder_builds_its_first_meeting(tmp_path, monkeypatch):
     assert meeting.committee.templates.agenda == folder / "templates" / "agenda.docx"
     built = invoke("build", str(meetings[0]), "--no-cache")
     assert built.exit_code == 0, built.output
-    manifest = json.loads(
-        (folder / "meetings" / "build" / meetings[0].stem / "manifest.json").read_text()
-    )
+    built_in = folder / "meetings" / "build" / meetings[0].stem
+    for pack in ("public/pack.pdf", "members/pack.pdf"):  # where the README says they are
+        assert f"meetings/build/{meetings[0].stem}/{pack}" in readme
+        assert (built_in / pack).is_file()
+    manifest = json.loads((built_in / "members" / "manifest.json").read_text())
     assert [item["agenda_text"] for item in manifest["items"]][2:] == ["To Follow", "3 - 4"]
     status = invoke("status", str(meetings[0]))
     assert status.exit_code == 0 and "meets the deadline" in status.output, status.output

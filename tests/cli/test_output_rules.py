@@ -52,7 +52,8 @@ def test_the_pack_goes_beside_the_meeting_file_wherever_the_command_is_run(counc
     dec = council / "dec" / "meeting.yaml"
     result = invoke("build", str(dec), "--no-cache")
     assert result.exit_code == 0, result.output
-    assert (council / "dec" / "build" / "meeting" / "pack.pdf").is_file()
+    assert (council / "dec" / "build" / "meeting" / "public" / "pack.pdf").is_file()
+    assert (council / "dec" / "build" / "meeting" / "members" / "pack.pdf").is_file()
     assert not (council / "elsewhere" / "build").exists()
     here = invoke("status", str(dec), "--json")
     monkeypatch.chdir(council / "dec")
@@ -68,7 +69,7 @@ def test_two_meetings_with_the_same_file_name_keep_their_own_packs(council):
         result = invoke("build", str(council / month / "meeting.yaml"), "--no-cache")
         assert result.exit_code == 0, result.output
     for month, date in (("dec", "2022-12-07"), ("jan", "2023-01-11")):
-        manifest = council / month / "build" / "meeting" / "manifest.json"
+        manifest = council / month / "build" / "meeting" / "members" / "manifest.json"
         assert json.loads(manifest.read_text())["meeting"]["date"] == date
 
 
@@ -85,7 +86,8 @@ def test_a_pack_of_another_meeting_is_not_replaced_unless_told(council):
     assert kit.leftovers(dec_out) == []
     replaced = invoke("build", jan, "-o", str(dec_out), "--no-cache", "--replace")
     assert replaced.exit_code == 0, replaced.output
-    assert json.loads((dec_out / "manifest.json").read_text())["meeting"]["date"] == "2023-01-11"
+    manifest = json.loads((dec_out / "members" / "manifest.json").read_text())
+    assert manifest["meeting"]["date"] == "2023-01-11"
 
 
 def test_a_meeting_moved_to_another_day_is_still_the_same_meeting(council):

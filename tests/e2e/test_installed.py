@@ -88,7 +88,10 @@ def test_a_clerk_starts_a_council_and_builds_two_meetings(installed, tmp_path):
     built = run(installed, "build", str(first), cwd=tmp_path)
     assert built.returncode == 0, built.stderr
     pack_dir = first.parent / "build" / first.stem
-    assert len(page_texts(pack_dir / "pack.pdf")) == 4
+    assert len(page_texts(pack_dir / "public" / "pack.pdf")) == 4
+    assert (pack_dir / "members" / "pack.pdf").read_bytes() == (
+        pack_dir / "public" / "pack.pdf"
+    ).read_bytes()
 
     papers = first.parent / "papers"
     document = WordDocument()
@@ -107,7 +110,7 @@ def test_a_clerk_starts_a_council_and_builds_two_meetings(installed, tmp_path):
     first.write_text(text, encoding="utf-8")
     rebuilt = run(installed, "build", str(first), cwd=tmp_path)
     assert rebuilt.returncode == 0, rebuilt.stderr
-    pages = page_texts(pack_dir / "pack.pdf")
+    pages = page_texts(pack_dir / "public" / "pack.pdf")
     assert any("MINUTES OF THE PREVIOUS MEETING" in page for page in pages)
     status = run(installed, "status", str(first), cwd=first.parent)
     assert status.returncode == 0 and "up to date" in status.stdout, status.stdout
@@ -124,7 +127,7 @@ def test_a_clerk_starts_a_council_and_builds_two_meetings(installed, tmp_path):
     before = {p: p.read_bytes() for p in pack_dir.rglob("*") if p.is_file()}
     other = run(installed, "build", str(second), cwd=tmp_path)
     assert other.returncode == 0, other.stderr
-    assert (second_folder / "build" / second.stem / "pack.pdf").is_file()
+    assert (second_folder / "build" / second.stem / "public" / "pack.pdf").is_file()
     assert {p: p.read_bytes() for p in pack_dir.rglob("*") if p.is_file()} == before
 
     into_other = second_folder / "build" / second.stem

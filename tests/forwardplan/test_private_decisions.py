@@ -83,7 +83,7 @@ def test_an_unknown_paragraph_names_the_entry(tmp_path):
     with pytest.raises(DefinitionError) as info:
         load_plan(plan_file(tmp_path, PLAN.replace("exempt: [3, 5]", "exempt: [3, 9]")))
     (problem,) = info.value.problems
-    assert "plan.yaml:13 (entries[1]): entry 1012074 cites paragraph 9, which is not a " in problem
+    assert "plan.yaml:13 (entries[2]): entry 1012074 cites paragraph 9, which is not a " in problem
     assert "Part 1 of Schedule 12A to the Local Government Act 1972" in problem
     assert "'exempt_information:' table" in problem
 

@@ -5,13 +5,13 @@ Papers are written as raw PDF objects (:func:`raw_pdf`), so a test says exactly
 what a hostile or careless author put in (an indirect ``/S``, a 30-step
 ``/Next`` chain, a loop, an object stream). :func:`outputs` builds a meeting
 holding the paper and a supplementary pack of it (with the fake converter),
-and returns every PDF a clerk would publish: the pack, its item PDF, the
-supplement and its item PDF. :func:`decompressed` is a PDF as
-``qpdf --qdf --object-streams=disable`` writes it (every stream inflated, no
-object streams), to search its bytes; :func:`unsafe_objects` reads every
-object of a PDF through ``qpdf --json`` (not through packbuilder's own pypdf)
-and lists every action other than a page link or a web or email link, every
-script and every attached file.
+and returns every PDF a clerk would publish or send, in both ``public/`` and
+``members/``: the pack, its item PDF, the supplement and its item PDF.
+:func:`decompressed` is a PDF as ``qpdf --qdf --object-streams=disable``
+writes it (every stream inflated, no object streams), to search its bytes;
+:func:`unsafe_objects` reads every object of a PDF through ``qpdf --json``
+(not through packbuilder's own pypdf) and lists every action other than a
+page link or a web or email link, every script and every attached file.
 """
 
 from __future__ import annotations
@@ -138,8 +138,8 @@ def outputs(
     monkeypatch=None,
 ) -> tuple[list[Path], list[str]]:
     """Build a meeting whose item 1 is the paper, and a supplement of item 1; return every
-    PDF published (the pack, the item PDF, the supplement and the supplement's item PDF)
-    and the main build's warnings, as printed.
+    PDF published (the pack, the item PDF, the supplement and the supplement's item PDF,
+    each in ``public/`` and in ``members/``) and the main build's warnings, as printed.
 
     ``keys`` are further lines of the paper (``markup: keep``), ``committee`` of the
     committee file. Runs with the fake converter (``monkeypatch`` given by the test).
@@ -165,10 +165,20 @@ def outputs(
     meeting = kit.write_meeting(folder, items, committee=kit.COMMITTEE + committee)
     built = api.build(meeting, api.BuildOptions(output_dir=folder / "out"))
     supplement = api.supplement(meeting, ["1"], api.BuildOptions(output_dir=folder / "supp"))
-    found = [built.pack, *[f for f in built.files if "items" in f.parts]]
-    found += [supplement.pack, *[f for f in supplement.files if "items" in f.parts]]
-    assert len(found) == 4, found
+    found = published(built) + published(supplement)
+    assert len(found) == 8, found
     return found, [str(w) for w in built.warnings]
+
+
+def published(result) -> list[Path]:
+    """The PDFs one build wrote for a clerk to publish or send, in both folders: the public
+    pack and its item PDFs (``public/``), the members' pack and its item PDFs (``members/``)."""
+    pdfs = [result.pack, result.members_pack]
+    pdfs += sorted(f for f in result.files if f.suffix == ".pdf" and "items" in f.parts)
+    folders = [f.relative_to(result.output_dir).parts[0] for f in pdfs]
+    assert folders.count("public") == folders.count("members") == len(pdfs) // 2, pdfs
+    assert all(f.is_file() for f in pdfs), pdfs
+    return pdfs
 
 
 # --- reading back ---------------------------------------------------------------------------

@@ -65,7 +65,7 @@ def test_an_unknown_paragraph_is_named_with_its_line_and_key(tmp_path):
     items = EXEMPT_ITEMS.replace("exempt: [3, 5]", "exempt: [3, 8]")
     (problem,) = problems_of(write_definition(tmp_path, MEETING + items))
     assert problem.endswith(
-        "meeting.yaml:22 (items[3].exempt): paragraph 8 is not a paragraph of Part 1 of "
+        "meeting.yaml:22 (item 4, exempt): paragraph 8 is not a paragraph of Part 1 of "
         "Schedule 12A to the Local Government Act 1972 (it has paragraphs 1, 2, 3, 4, 5, 6 "
         "and 7) — cite one of those, or give the committee file an 'exempt_information:' "
         "table with the paragraphs your council uses"
@@ -84,7 +84,7 @@ def test_an_unknown_paragraph_is_named_with_its_line_and_key(tmp_path):
 def test_exempt_written_wrongly(tmp_path, written, message):
     items = f"  - title: Contract\n    exempt: {written}\n"
     (problem,) = problems_of(write_definition(tmp_path, MEETING + items))
-    assert "meeting.yaml:13 (items[2].exempt): " + message in problem
+    assert "meeting.yaml:13 (item 3, exempt): " + message in problem
     assert " — write " in problem and "paragraph number" in problem.split(" — ")[1]
 
 
@@ -103,7 +103,7 @@ def test_a_committee_replaces_the_table(tmp_path):
     path = write_definition(tmp_path, MEETING + items, DEFINITION_COMMITTEE + WALES)
     (problem,) = problems_of(path)
     assert problem.endswith(
-        "meeting.yaml:15 (items[3].exempt): paragraph 3 is not a paragraph of Part 4 of "
+        "meeting.yaml:15 (item 4, exempt): paragraph 3 is not a paragraph of Part 4 of "
         "Schedule 12A to the Local Government Act 1972 (it has paragraphs 12, 14 and 18C) — "
         "cite one of those, or give the committee file an 'exempt_information:' table with "
         "the paragraphs your council uses"

@@ -9,6 +9,8 @@ refused when it holds other files. Builds use the fake converter.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from click.testing import CliRunner
 from packbuilder.cli import main
 from packbuilder.convert._exec import soffice
 from packbuilder.exceptions import ExitCode
+from packbuilder.publish.manifest import meeting_source_id
 
 from helpers import fakeconv, kit
 from helpers.pdftools import page_texts
@@ -105,20 +108,63 @@ def test_only_packbuilders_files_in_the_current_folder_are_replaced(meeting, her
     assert (here / "public" / "items" / "old.pdf").read_bytes() == b"my own copy"
 
 
+def old_layout(folder: Path, meeting: Path) -> Path:
+    """``folder`` as packbuilder wrote a pack before the public/members split: the pack, the
+    agenda, the item PDFs and the manifest (which lists them) at the top."""
+    outputs = {
+        "pack.pdf": kit.pdf_bytes(4),
+        "agenda.pdf": kit.pdf_bytes(2),
+        "items/item-02-budget-monitoring.pdf": kit.pdf_bytes(2),
+    }
+    for name, data in outputs.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    manifest = {
+        "format": "packbuilder-pack/1",
+        "manifest_version": 1,
+        "packbuilder": "0.9.0",
+        "kind": "Agenda",
+        "meeting": {
+            "committee": "Pwyllgor Craffu / Scrutiny Committee",
+            "date": "2022-05-11",
+            "source_id": meeting_source_id(meeting),
+        },
+        "pages": 4,
+        "inputs": {},
+        "items": [],
+        "outputs": {name: hashlib.sha256(data).hexdigest() for name, data in outputs.items()},
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    return folder
+
+
 @pytest.mark.parametrize("current", [True, False], ids=["-o .", "-o folder"])
 def test_a_folder_built_before_the_public_members_split_is_replaced(meeting, here, current):
     """A pack folder of the old layout (manifest.json and pack.pdf at the top) is still
     packbuilder's: the new build replaces it with public/ and members/."""
     folder = here if current else here / "old"
     folder.mkdir(exist_ok=True)
-    (folder / "manifest.json").write_text(
-        '{"kind": "Agenda", "pages": 4, "meeting": {}, "inputs": {}, "items": []}'
-    )
-    (folder / "pack.pdf").write_bytes(kit.pdf_bytes())
-    (folder / "items").mkdir()
+    old_layout(folder, meeting)
     result = invoke("build", str(meeting), "-o", str(folder), "--no-cache")
     assert result.exit_code == 0, result.output
     assert sorted(os.listdir(folder)) == PACK_FILES
+    assert kit.leftovers(folder) == []
+
+
+@pytest.mark.parametrize("current", [True, False], ids=["-o .", "-o folder"])
+def test_a_clerks_files_in_a_folder_of_the_old_layout_are_kept(meeting, here, current):
+    """Replacing a pack of the old layout removes only the files its manifest lists."""
+    folder = here if current else here / "old"
+    folder.mkdir(exist_ok=True)
+    old_layout(folder, meeting)
+    (folder / "notes.txt").write_text("mine")
+    (folder / "items" / "my-copy.pdf").write_bytes(b"my copy")
+    result = invoke("build", str(meeting), "-o", str(folder), "--no-cache")
+    assert result.exit_code == 0, result.output
+    assert sorted(os.listdir(folder)) == sorted([*PACK_FILES, "items", "notes.txt"])
+    assert os.listdir(folder / "items") == ["my-copy.pdf"]
+    assert (folder / "notes.txt").read_text() == "mine"
+    assert (folder / "items" / "my-copy.pdf").read_bytes() == b"my copy"
     assert kit.leftovers(folder) == []
 
 
@@ -139,8 +185,8 @@ def test_a_rename_failing_while_publishing_into_the_current_folder_undoes_the_re
     real = os.rename
     moves = []
 
-    def rename(source, target, *args, **kwargs):
-        if Path(target).parent == here or Path(source).parent == here:
+    def rename(source, target, *args, **kwargs):  # a rename of a file in here, at any depth
+        if here in Path(target).parents or here in Path(source).parents:
             moves.append(target)
             if len(moves) == failing:
                 raise OSError(13, "Permission denied", str(source))

@@ -78,6 +78,37 @@ def test_a_folder_with_another_programs_manifest_is_refused_and_untouched(
     assert kit.leftovers(site) == []
 
 
+@pytest.mark.parametrize("where", ["-o DIR", "-o ."])
+def test_another_programs_manifest_where_the_pack_marker_goes_is_refused(
+    meeting, tmp_path, monkeypatch, where
+):
+    """members/manifest.json marks a pack's folder now: another program's file there does
+    not make the folder packbuilder's."""
+    site = web_app(tmp_path / "site" / "members").parent
+    before = kit.snapshot(site)
+    if where == "-o .":
+        monkeypatch.chdir(site)
+        result = invoke("build", str(meeting), "-o", ".", "--no-cache")
+    else:
+        result = invoke("build", str(meeting), "-o", str(site), "--no-cache")
+    assert result.exit_code == ExitCode.OUTPUT_ERROR, result.output
+    assert "holds a members/manifest.json that packbuilder did not write" in result.output
+    assert kit.snapshot(site) == before
+    assert kit.leftovers(site) == []
+
+
+def test_another_programs_manifest_beside_packbuilders_is_kept(meeting, tmp_path):
+    """A web app's manifest.json put at the top of packbuilder's folder (its marker is
+    members/manifest.json) is the clerk's file: kept, never read as the pack's."""
+    out = tmp_path / "out"
+    assert invoke("build", str(meeting), "-o", str(out), "--no-cache").exit_code == 0
+    (out / "manifest.json").write_text(json.dumps(WEB_APP_MANIFEST))
+    result = invoke("build", str(meeting), "-o", str(out), "--no-cache", "--revision", "2")
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "manifest.json").read_text()) == WEB_APP_MANIFEST
+    assert json.loads((out / "members" / "manifest.json").read_text())["meeting"]["revision"] == 2
+
+
 def test_a_manifest_that_only_looks_like_a_pack_is_not_packbuilders(meeting, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
@@ -92,19 +123,26 @@ def test_a_manifest_that_only_looks_like_a_pack_is_not_packbuilders(meeting, tmp
 def test_files_a_clerk_added_to_packbuilders_folder_are_kept(meeting, tmp_path):
     out = tmp_path / "out"
     assert invoke("build", str(meeting), "-o", str(out), "--no-cache").exit_code == 0
-    manifest = json.loads((out / "manifest.json").read_text())
+    manifest = json.loads((out / "members" / "manifest.json").read_text())
     assert manifest["format"] == "packbuilder-pack/1"
-    (out / "notes.txt").write_text("mine")
-    (out / "drafts").mkdir()
-    (out / "drafts" / "letter.docx").write_bytes(b"my letter")
-    (out / "items" / "my-copy.pdf").write_bytes(b"my copy")
-    old_pack = (out / "pack.pdf").read_bytes()
+    mine = {
+        "notes.txt": b"mine",
+        "drafts/letter.docx": b"my letter",
+        "public/items/my-copy.pdf": b"my copy",
+        "public/press-release.docx": b"my press release",
+        "members/items/my-copy.pdf": b"my members' copy",
+        "members/notes.txt": b"my notes for members",
+    }
+    for name, data in mine.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes(data)
+    old = {name: (out / name).read_bytes() for name in ("public/pack.pdf", "members/pack.pdf")}
     result = invoke("build", str(meeting), "-o", str(out), "--no-cache", "--revision", "2")
     assert result.exit_code == 0, result.output
-    assert (out / "notes.txt").read_text() == "mine"
-    assert (out / "drafts" / "letter.docx").read_bytes() == b"my letter"
-    assert (out / "items" / "my-copy.pdf").read_bytes() == b"my copy"
-    assert (out / "pack.pdf").read_bytes() != old_pack  # the pack itself was replaced
+    for name, data in mine.items():
+        assert (out / name).read_bytes() == data, name
+    for name, data in old.items():
+        assert (out / name).read_bytes() != data, name  # the packs themselves were replaced
     assert kit.leftovers(out) == []
 
 
@@ -114,20 +152,26 @@ def test_an_output_the_meeting_no_longer_has_is_removed_but_nothing_else(meeting
     kit.pdf(meeting.parent / "papers" / "second.pdf", 1)
     kit.write_meeting(meeting.parent, two)
     assert invoke("build", str(meeting), "-o", str(out), "--no-cache").exit_code == 0
-    second = [p.name for p in (out / "items").iterdir() if p.name.startswith("item-02")]
-    assert second
+    second = [
+        p.relative_to(out) for p in sorted(out.glob("*/items/*")) if p.name.startswith("item-02")
+    ]
+    assert [p.parts[0] for p in second] == ["members", "public"]
     (out / "notes.txt").write_text("mine")
+    (out / "public" / "items" / "notes.txt").write_text("mine too")
     kit.write_meeting(meeting.parent, ITEMS)
     result = invoke("build", str(meeting), "-o", str(out), "--no-cache")
     assert result.exit_code == 0, result.output
-    assert not (out / "items" / second[0]).exists()
+    assert not any((out / name).exists() for name in second)
+    assert (out / "members" / "items" / "item-01-budget-monitoring.pdf").is_file()
     assert (out / "notes.txt").read_text() == "mine"
+    assert (out / "public" / "items" / "notes.txt").read_text() == "mine too"
 
 
-def test_a_new_output_whose_name_a_clerks_file_has_taken_is_refused(meeting, tmp_path):
+@pytest.mark.parametrize("folder", ["public", "members"])
+def test_a_new_output_whose_name_a_clerks_file_has_taken_is_refused(meeting, tmp_path, folder):
     out = tmp_path / "out"
     assert invoke("build", str(meeting), "-o", str(out), "--no-cache").exit_code == 0
-    mine = out / "items" / "item-02-second-item.pdf"
+    mine = out / folder / "items" / "item-02-second-item.pdf"
     mine.write_bytes(b"the clerk's own file")
     (out / "notes.txt").write_text("mine")
     before = kit.snapshot(out)
@@ -147,10 +191,12 @@ def test_a_manifest_listing_files_outside_the_folder_deletes_nothing_outside(mee
     assert invoke("build", str(meeting), "-o", str(out), "--no-cache").exit_code == 0
     victim = tmp_path / "victim.txt"
     victim.write_text("not packbuilder's")
-    manifest = json.loads((out / "manifest.json").read_text())
+    marker = out / "members" / "manifest.json"
+    manifest = json.loads(marker.read_text())
     manifest["outputs"]["../victim.txt"] = "0" * 64
+    manifest["outputs"]["members/../../victim.txt"] = "0" * 64
     manifest["outputs"][str(victim)] = "0" * 64
-    (out / "manifest.json").write_text(json.dumps(manifest))
+    marker.write_text(json.dumps(manifest))
     result = invoke("build", str(meeting), "-o", str(out), "--no-cache")
     assert result.exit_code == 0, result.output
     assert victim.read_text() == "not packbuilder's"
@@ -159,9 +205,10 @@ def test_a_manifest_listing_files_outside_the_folder_deletes_nothing_outside(mee
 def test_a_pack_built_before_the_format_field_is_still_packbuilders(meeting, tmp_path):
     out = tmp_path / "out"
     assert invoke("build", str(meeting), "-o", str(out), "--no-cache").exit_code == 0
-    manifest = json.loads((out / "manifest.json").read_text())
+    marker = out / "members" / "manifest.json"
+    manifest = json.loads(marker.read_text())
     del manifest["format"]
-    (out / "manifest.json").write_text(json.dumps(manifest))
+    marker.write_text(json.dumps(manifest))
     result = invoke("build", str(meeting), "-o", str(out), "--no-cache")
     assert result.exit_code == 0, result.output
 

@@ -90,14 +90,15 @@ def test_the_committee_may_allow_a_folder_and_the_manifest_keeps_its_path_privat
     path = write(meeting, file, committee=f"paper_folders: [{shared}]\n")
     result = invoke("build", str(path), "-o", "out", "--no-cache")
     assert result.exit_code == 0, result.output
-    text = Path("out/manifest.json").read_text()
-    manifest = json.loads(text)
-    assert "hr-private" not in text and str(shared.parent) not in text
-    names = [*manifest["inputs"], *(d["file"] for d in _documents(manifest) if "file" in d)]
-    assert all(not name.startswith(("/", "..")) for name in names), names
-    recorded = [d["file"] for d in _documents(manifest) if "file" in d]
-    expected = "papers/link.pdf" if how == "symlink" else "(outside)/budget.pdf"
-    assert recorded == [expected]
+    for folder in ("public", "members"):  # the public manifest and the full one
+        text = Path("out", folder, "manifest.json").read_text()
+        manifest = json.loads(text)
+        assert "hr-private" not in text and str(shared.parent) not in text
+        names = [*manifest["inputs"], *(d["file"] for d in _documents(manifest) if "file" in d)]
+        assert all(not name.startswith(("/", "..")) for name in names), names
+        recorded = [d["file"] for d in _documents(manifest) if "file" in d]
+        expected = "papers/link.pdf" if how == "symlink" else "(outside)/budget.pdf"
+        assert recorded == [expected], folder
 
 
 def _documents(manifest: dict) -> list[dict]:

@@ -128,7 +128,7 @@ def exemptions_of(item: AgendaItem) -> Iterator[Exemption]:
 
 
 def _place(origin: Origin | None) -> str:
-    """``meetings/osb.yaml:12 (items[8].exempt)``, the file as messages show it."""
+    """``meetings/osb.yaml:12 (item 9, exempt)``, the file as messages show it."""
     if origin is None:
         return "the meeting file"
     return str(Origin(Path(display_path(origin.file)), origin.line, origin.key))
