@@ -132,6 +132,40 @@ def test_a_pack_with_given_numbers_marks_and_a_text_page(tmp_path):
         assert abs(centre - width / 2) < 3, (number, centre, width)
 
 
+def test_every_character_drawn_has_a_glyph_in_the_embedded_font(tmp_path):
+    """The stamp font is a subset: the marks, a text page and a range stamp draw their
+    characters from it too, so each must be in it (else a viewer shows empty boxes, while
+    the text still extracts)."""
+    import io
+
+    import pikepdf
+    from fontTools.ttLib import TTFont
+
+    from packbuilder.assemble.font import stamp_font
+
+    if not stamp_font().embedded:
+        pytest.skip("Liberation Sans is not installed: the stamp is Helvetica, not a subset")
+    paper = PdfReader(kit.pdf(tmp_path / "paper.pdf", 1))
+    blocks = (
+        TextBlock("NOT FOR PUBLICATION", size=24, bold=True, centred=True),
+        TextBlock("Appendix 2 (paragraph 3): qwertyuiop, QWERTYUIOP; £ & 'x' ?", indent=12),
+    )
+    pages = [
+        PackPage(paper, 0, number=(3, 3), head=MARK),
+        PackPage(None, number=(4, 7), blocks=blocks),
+        PackPage(None, number=(8, 8)),
+    ]
+    out = tmp_path / "pack.pdf"
+    write_pack(PackSpec(pages, [], {}, PackMetadata("t", "s", "a")), out)
+    with pikepdf.open(out) as pdf:
+        font = pdf.pages[0].Resources.Font.PbStamp
+        subset = TTFont(io.BytesIO(font.FontDescriptor.FontFile2.read_bytes()))
+    glyphs = subset.getBestCmap()
+    drawn = MARK + "".join(b.text for b in blocks) + "Pages 4 - 7" + "Page 8"
+    drawn += "This page is intentionally left blank"
+    assert sorted({c for c in drawn if ord(c) not in glyphs}) == []
+
+
 OPERANDS = {b"q": 0, b"Q": 0, b"BT": 0, b"ET": 0, b"g": 1, b"G": 1, b"rg": 3, b"RG": 3}
 OPERANDS |= {b"Tf": 2, b"Tr": 1, b"w": 1, b"Tm": 6, b"Tj": 1, b"BDC": 2, b"EMC": 0}
 

@@ -232,13 +232,17 @@ def _subset(path: Path, chars: str) -> bytes:
     return out.getvalue()
 
 
-def stamp_chars(stamp_format: str, blank_text: str) -> str:
-    """Every character the stamps and blank pages of a pack can show, sorted."""
+def stamp_chars(stamp_format: str, blank_text: str, *texts: str) -> str:
+    """Every character the stamps and blank pages of a pack can show, and those of
+    ``texts``, the pack's other text drawn in the stamp font (a page stamped with a range
+    of numbers, NOT FOR PUBLICATION marks, the text of a page standing for exempt pages),
+    sorted."""
     try:
         literal = stamp_format.format(n="", total="")
     except (KeyError, IndexError, ValueError):
         literal = stamp_format
-    return "".join(sorted(set(literal) | set(DIGITS) | set(blank_text) - {"\n", "\r"}))
+    drawn = set(blank_text).union(*texts) - {"\n", "\r"}
+    return "".join(sorted(set(literal) | set(DIGITS) | drawn))
 
 
 CACHE_FORMAT = "1"

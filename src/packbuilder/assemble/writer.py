@@ -84,7 +84,8 @@ class PackWriter:
             self._note_warnings(warnings, 0)
         form = merge_forms(objects, self.page_map, self.pages, structure.annotation_key)
 
-        stamp_font().emit(objects, font, stamp_chars(self.spec.stamp_format, self.spec.blank_text))
+        chars = stamp_chars(self.spec.stamp_format, self.spec.blank_text, *self._other_text())
+        stamp_font().emit(objects, font, chars)
         links = LinkWriter(
             objects,
             self.page_map,
@@ -159,6 +160,19 @@ class PackWriter:
         if first != last:
             return self.spec.range_format.format(first=first, last=last)
         return self.spec.stamp_format.format(n=first, total=self.total)
+
+    def _other_text(self) -> list[str]:
+        """What the pages draw in the stamp font besides ``Page N`` and the blank pages' text:
+        the stamp of a page printed with a range of numbers, the marks at the head of pages
+        and the text of generated pages (all in the font's subset, or they show no glyphs)."""
+        texts: list[str] = []
+        for position, page in enumerate(self.pages):
+            if page.number is not None:
+                texts.append(self._stamp_text(position))
+            if page.head:
+                texts.append(page.head)
+            texts += (block.text for block in page.blocks)
+        return texts
 
     def _page_labels(self) -> dict[str, Any]:
         """Labels equal to the printed numbers: one decimal run, unless pages say otherwise."""
