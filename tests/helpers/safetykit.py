@@ -4,9 +4,11 @@ independent checks of what those packs hold.
 Papers are written as raw PDF objects (:func:`raw_pdf`), so a test says exactly
 what a hostile or careless author put in (an indirect ``/S``, a 30-step
 ``/Next`` chain, a loop, an object stream). :func:`outputs` builds a meeting
-holding the paper and a supplementary pack of it (with the fake converter),
-and returns every PDF a clerk would publish or send, in both ``public/`` and
-``members/``: the pack, its item PDF, the supplement and its item PDF.
+holding the paper (and an exempt item, so that the public and the members'
+pack are each written, not copied) and a supplementary pack of it (with the
+fake converter), and returns every PDF holding the paper that a clerk would
+publish or send, in both ``public/`` and ``members/``: the pack, its item PDF,
+the supplement and its item PDF.
 :func:`decompressed` is a PDF as ``qpdf --qdf --object-streams=disable``
 writes it (every stream inflated, no object streams), to search its bytes;
 :func:`unsafe_objects` reads every object of a PDF through ``qpdf --json``
@@ -137,9 +139,10 @@ def outputs(
     committee: str = "",
     monkeypatch=None,
 ) -> tuple[list[Path], list[str]]:
-    """Build a meeting whose item 1 is the paper, and a supplement of item 1; return every
-    PDF published (the pack, the item PDF, the supplement and the supplement's item PDF,
-    each in ``public/`` and in ``members/``) and the main build's warnings, as printed.
+    """Build a meeting whose item 1 is the paper (item 2 is exempt, a plain PDF), and a
+    supplement of both; return every PDF published holding the paper (the pack, the item
+    PDF, the supplement and the supplement's item PDF, each in ``public/`` and in
+    ``members/``) and the main build's warnings, as printed.
 
     ``keys`` are further lines of the paper (``markup: keep``), ``committee`` of the
     committee file. Runs with the fake converter (``monkeypatch`` given by the test).
@@ -157,26 +160,34 @@ def outputs(
     if paper_path != target:
         target.write_bytes(paper_path.read_bytes())
     lines = "".join(f"        {line}\n" for line in keys.splitlines() if line.strip())
+    kit.pdf(folder / "papers" / "exempt.pdf", 1, text="Exempt")
     items = f"""\
   - title: The crafted paper
     papers:
       - file: papers/{target.name}
-{lines}"""
+{lines}  - title: Exempt business
+    exempt: 3
+    papers: [papers/exempt.pdf]
+"""
     meeting = kit.write_meeting(folder, items, committee=kit.COMMITTEE + committee)
     built = api.build(meeting, api.BuildOptions(output_dir=folder / "out"))
-    supplement = api.supplement(meeting, ["1"], api.BuildOptions(output_dir=folder / "supp"))
+    options = api.BuildOptions(output_dir=folder / "supp")
+    supplement = api.supplement(meeting, ["1", "2"], options)
     found = published(built) + published(supplement)
     assert len(found) == 8, found
     return found, [str(w) for w in built.warnings]
 
 
 def published(result) -> list[Path]:
-    """The PDFs one build wrote for a clerk to publish or send, in both folders: the public
-    pack and its item PDFs (``public/``), the members' pack and its item PDFs (``members/``)."""
-    pdfs = [result.pack, result.members_pack]
-    pdfs += sorted(f for f in result.files if f.suffix == ".pdf" and "items" in f.parts)
+    """The PDFs holding item 1 that one build wrote, in both folders: the public pack and
+    item 1's PDF (``public/``), the members' pack and item 1's PDF (``members/``). Item 2 is
+    exempt, so the two packs are written each on its own, not copied."""
+    assert result.withheld == 1, "the members' pack is not a copy of the public one"
+    items = [f for f in result.files if f.suffix == ".pdf" and "items" in f.parts]
+    first = sorted(f for f in items if f.name.startswith("item-01-"))
+    pdfs = [result.pack, result.members_pack, *first]
     folders = [f.relative_to(result.output_dir).parts[0] for f in pdfs]
-    assert folders.count("public") == folders.count("members") == len(pdfs) // 2, pdfs
+    assert sorted(folders) == ["members", "members", "public", "public"], pdfs
     assert all(f.is_file() for f in pdfs), pdfs
     return pdfs
 

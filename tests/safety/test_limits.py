@@ -109,9 +109,9 @@ def test_the_committee_raises_the_limits(tmp_path, monkeypatch):
 
 
 def test_a_shared_stream_is_inflated_once(tmp_path, monkeypatch):
-    """100 pages share one 2 MB content stream: checking and copying them (the pack and its
-    item PDF) inflates it once, not once per page and per file; the supplement, another
-    build, once more."""
+    """100 pages share one 2 MB content stream: checking and copying them (the public and
+    the members' pack, each written on its own, and their item PDFs) inflates it once, not
+    once per page and per file; the supplement, another build, once more."""
     source = bomb_pdf(tmp_path / "shared.pdf", 2 * MB, pages=100)
     shared = len(flate_of_spaces(2 * MB))
     inflated: list[str] = []
