@@ -1,12 +1,14 @@
 """The stamp's font: a subset of Liberation Sans, embedded, one font object per PDF.
 
-The "Page N" stamps and the blank pages' text are drawn in Liberation Sans
-Regular, the free font metric-compatible with Arial that LibreOffice is
-installed with (Debian ``fonts-liberation2``). Each PDF embeds one TrueType
-subset of it holding only the characters its stamps can use (the stamp
-format's own text, the ten digits and the blank-page text), made with
-fontTools; the subset of a given set of characters is made once per process and is
-the same bytes every time, so the same spec gives the same PDF.
+The "Page N" stamps and the blank pages' text (and, with exempt business, the
+NOT FOR PUBLICATION marks and the pages standing for exempt papers) are drawn
+in Liberation Sans Regular, the free font metric-compatible with Arial that
+LibreOffice is installed with (Debian ``fonts-liberation2``). Each PDF embeds
+one TrueType subset of it holding only the characters its pages can use (the
+stamp format's own text, the ten digits, the blank-page text and whatever
+else its pages draw in it), made with fontTools; the subset of a given set of
+characters is made once per process and is the same bytes every time, so the
+same spec gives the same PDF.
 
 Reading the font's metrics and cutting a subset take fontTools about a fifth
 of a second, more than a rebuild with nothing changed takes otherwise, so both
