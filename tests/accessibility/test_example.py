@@ -23,7 +23,7 @@ from pypdf import PdfReader
 
 from packbuilder import api
 
-from helpers.pdftools import outline
+from helpers.pdftools import outline, page_texts
 from helpers.tagcheck import structure_problems
 
 pytestmark = pytest.mark.e2e
@@ -210,3 +210,59 @@ def test_both_ways_of_running_libreoffice_export_tagged_pdf(tmp_path) -> None:
         served = office.convert(paper, tmp_path / "served.pdf", timeout=120)
     assert is_tagged(open_pdf(served))
     assert structure_problems(served).problems == []
+
+
+EXEMPT_ITEMS = """\
+  - title: Apologies for Absence
+  - title: Budget Monitoring
+    papers:
+      - title: Budget monitoring report
+        file: papers/budget.docx
+        appendices:
+          - title: Appendix 1 - Tender prices
+            file: papers/prices.docx
+            exempt: 3
+  - title: Contract Award
+    exempt: 3
+    papers:
+      - title: Contract award report
+        report:
+          report_of: Director of Finance
+          summary: The evaluation of the tenders.
+"""
+
+
+NOT_FOR_PUB = ["NOT", "FOR", "PUBLICATION"]
+
+
+def test_both_packs_of_exempt_business_stay_tagged(tmp_path, lo_cache) -> None:
+    """Tagged papers with exempt business: the members' pack is fully tagged (its NOT FOR
+    PUBLICATION marks are artifacts) and claims PDF/UA; in the public pack every page that
+    is a paper's is tagged, only the pages standing for exempt papers are not."""
+    from docx import Document as WordDocument
+
+    from helpers import kit
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    for name, heading in (("budget", "Budget monitoring"), ("prices", "Tender prices")):
+        document = WordDocument()
+        document.add_heading(heading, 1)
+        document.add_paragraph(f"The {heading.lower()} for the quarter.")
+        (tmp_path / "papers").mkdir(exist_ok=True)
+        document.save(tmp_path / "papers" / f"{name}.docx")
+    meeting = kit.write_meeting(tmp_path, EXEMPT_ITEMS)
+    options = api.BuildOptions(output_dir=tmp_path / "out", cache_dir=lo_cache)
+    result = api.build(meeting, options)
+    assert result.withheld == 2
+    members = json.loads((result.output_dir / "members" / "manifest.json").read_text())
+    assert members["accessibility"] == {"tagged": True, "pdfua": True, "untagged_papers": []}
+    for pdf in (p for p in result.files if p.suffix == ".pdf" and "members" in p.parts):
+        assert structure_problems(pdf).problems == [], pdf.name
+    texts = page_texts(result.pack)
+    standing_for = {n for n, text in enumerate(texts, 1) if text.split()[:3] == NOT_FOR_PUB}
+    assert len(standing_for) == 2, texts
+    pages = {p.split(":")[0] for p in structure_problems(result.pack).problems}
+    assert pages <= {f"page {n}" for n in standing_for}, pages
+    public = json.loads((result.output_dir / "public" / "manifest.json").read_text())
+    assert public["accessibility"]["untagged_papers"] == []
