@@ -60,7 +60,7 @@ def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool, soffice: s
     \b
     Typical use:
       packbuilder check meetings/osb-2022-05-11.yaml    # validate, build nothing
-      packbuilder build meetings/osb-2022-05-11.yaml    # build/osb-2022-05-11/public/pack.pdf
+      packbuilder build meetings/osb-2022-05-11.yaml    # into meetings/build/osb-2022-05-11/
       packbuilder status meetings/osb-2022-05-11.yaml   # deadline, papers to follow
       packbuilder watch meetings/osb-2022-05-11.yaml    # rebuild on every change
 

@@ -122,9 +122,9 @@ def supplement_command(
     (build/<meeting>/ beside MEETING) is not touched. Items still To Follow or
     withdrawn cannot go in a supplement.
 
-        \b
-        Example, when the reports of items 8 and 9 arrived after the agenda went out:
-          packbuilder supplement meetings/osb-2022-05-11.yaml --items 8,9
+    \b
+    Example, when the reports of items 8 and 9 arrived after the agenda went out:
+      packbuilder supplement meetings/osb-2022-05-11.yaml --items 8,9
     """
     options = build_options_from(
         reporter,
