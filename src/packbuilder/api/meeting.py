@@ -44,6 +44,7 @@ from ..pack.papers import (
     paper_warnings,
     plans_read,
     prepare_documents,
+    report_warnings,
 )
 from ..paths import recorded_path
 from ..publish import accessibility
@@ -139,6 +140,7 @@ def check(meeting_path: Path | str, warnings: list[PaperWarning] | None = None) 
             warnings.extend(paper_warnings(papers))
     if warnings is not None:
         warnings.extend(PaperWarning(meeting.path, w, t) for w, t in part_b_order(meeting))
+        warnings.extend(report_warnings(meeting).values())
     try:
         load_plans(meeting)
     except PackbuilderError as exc:
@@ -471,8 +473,13 @@ def _warnings(
     Taken after assembly: copying pages can add repairs.
     """
     ordering = [PaperWarning(meeting.path, where, text) for where, text in part_b_order(meeting)]
+    reports = report_warnings(meeting)
+    public_reports = [w for k, w in reports.items() if k not in business.documents]
     public_documents = {k: v for k, v in documents.items() if k not in business.documents}
-    return ordering + paper_warnings(documents), ordering + paper_warnings(public_documents)
+    return (
+        ordering + list(reports.values()) + paper_warnings(documents),
+        ordering + public_reports + paper_warnings(public_documents),
+    )
 
 
 def _write(
