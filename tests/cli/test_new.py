@@ -80,3 +80,17 @@ def test_a_cover_report_without_what_every_report_says_is_a_warning(tmp_path):
 def test_the_example_meeting_checks_without_a_warning():
     result = invoke("check", str(kit.MEETING_FILE))
     assert result.exit_code == 0 and "warning" not in result.output, result.output
+
+
+def test_verbose_names_the_templates_used(tmp_path, monkeypatch):
+    monkeypatch.setattr(soffice, "convert_to_pdf", fakeconv.convert_to_pdf)
+    monkeypatch.chdir(tmp_path)
+    api.new_council(tmp_path / "council")
+    (tmp_path / "council" / "templates" / "agenda.docx").unlink()  # the default instead
+    (meeting,) = (tmp_path / "council" / "meetings").glob("*.yaml")
+    result = invoke("--verbose", "build", str(meeting), "--no-cache")
+    assert result.exit_code == 0, result.output
+    assert (
+        "Templates: report.docx (council/templates/report.docx), "
+        "agenda.docx (packbuilder's default)"
+    ) in result.output

@@ -46,7 +46,7 @@ from ..pack.papers import (
     prepare_documents,
     report_warnings,
 )
-from ..paths import recorded_path
+from ..paths import display_path, recorded_path
 from ..publish import accessibility
 from ..publish.folders import MEMBERS, PACK_FILE, PUBLIC, WrittenPacks, find_manifest, write_packs
 from ..publish.lock import DEFAULT_WAIT
@@ -195,6 +195,18 @@ def _templates(meeting: Meeting) -> dict[Path, str | None]:
     return templates
 
 
+def templates_used(meeting: Meeting) -> str:
+    """``Templates: report.docx (meetings/templates/report.docx), agenda.docx (packbuilder's
+    default)``: which template each kind of document is filled from (also in the manifest)."""
+    named = []
+    for template in _templates(meeting):
+        where = recorded_path(template, meeting.path.parent)
+        packaged = where.startswith("(packbuilder)/")
+        shown = "packbuilder's default" if packaged else display_path(template)
+        named.append(f"{template.name} ({shown})")
+    return "Templates: " + ", ".join(named)
+
+
 def apply_options(meeting: Meeting, options: BuildOptions) -> Meeting:
     """The meeting as ``options`` ask to build it: chosen items, revision, publication date."""
     if options.items is not None:
@@ -214,6 +226,7 @@ def build(meeting_path: Path | str, options: BuildOptions | None = None) -> Buil
     started = time.monotonic()
     progress = options.progress or (lambda message: None)
     meeting = apply_options(load_for_build(meeting_path), options)
+    progress(templates_used(meeting))
     output_dir = Path(options.output_dir or default_output_dir(meeting.path))
     with staged_output(
         output_dir, kind=options.kind, wait=options.wait, progress=progress
