@@ -2,7 +2,11 @@
 
 Run from the repository root::
 
-    python tools/make_templates.py [--out src/packbuilder/templates]
+    python tools/make_templates.py [--out DIR] [--example-out DIR]
+
+The default templates (in the package) are council-neutral; the example
+meeting's cover report uses the reference's own layout, written beside it
+(``meetings/templates/report.docx``).
 
 The templates are ordinary Word documents with docxtpl (Jinja) tags; the
 variables they may use are listed in :mod:`packbuilder.render`. The layout
@@ -426,7 +430,10 @@ def _items_list(doc, items: str) -> None:
 # --- the cover report ---------------------------------------------------------------------
 
 
-def build_report(path: Path) -> None:
+def build_report(path: Path, *, reference: bool = False) -> None:
+    """The cover report. The default is council-neutral and leaves out a section whose
+    fields are empty; ``reference`` is the Middlesbrough layout of the example meeting
+    (every heading printed, the 2020-23 Strategic Plan table)."""
     doc = _base_document("Cover report", "packbuilder template: cover report")
     _style(doc, "Council Name", size=14, bold=True, after=12, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _style(doc, "Contact Line")
@@ -448,10 +455,8 @@ def build_report(path: Path) -> None:
         _cell_para(row.cells[0], label, "Table Heading")
         _cell_para(row.cells[1], f"{{{{ {field}|lines }}}}", "Table Value")
 
-    _para(doc, "Summary", "Heading 1")
-    _loop(doc, "report.summary", "Body Text")
-    _para(doc, "Proposed decision(s)", "Heading 2")
-    _loop(doc, "report.proposed_decisions", "Body Text")
+    _section(doc, "Summary", "report.summary", "Heading 1", optional=not reference)
+    _section(doc, "Proposed decision(s)", "report.proposed_decisions", "Heading 2", optional=False)
 
     # Report for / Key decision / Confidential / Is the report urgent?
     quarter = TEXT_WIDTH_CM / 4
@@ -473,12 +478,20 @@ def build_report(path: Path) -> None:
     _keep_table_together(status)
     _para(doc, "", "Normal")
 
-    # Contribution to the Strategic Plan: People / Place / Business.
+    # Contribution to the council's plan: People / Place / Business.
+    fields = "report.strategic_plan.people or report.strategic_plan.place or "
+    if not reference:
+        _para(doc, f"{{%p if {fields}report.strategic_plan.business %}}", "Normal")
     third = TEXT_WIDTH_CM / 3
     plan = _table(doc, 3, [third] * 3, borders=True)
     merged = plan.rows[0].cells[0].merge(plan.rows[0].cells[2])
     _shade(merged)
-    _cell_para(merged, "Contribution to delivery of the 2020-23 Strategic Plan", "Table Heading")
+    plan_heading = (
+        "Contribution to delivery of the 2020-23 Strategic Plan"
+        if reference
+        else "Contribution to the Council's priorities"
+    )
+    _cell_para(merged, plan_heading, "Table Heading")
     for cell, label in zip(plan.rows[1].cells, ["People", "Place", "Business"], strict=True):
         _shade(cell)
         _cell_para(cell, label, "Table Heading")
@@ -487,6 +500,8 @@ def build_report(path: Path) -> None:
     _repeat_header(plan.rows[0])
     _repeat_header(plan.rows[1])
     _keep_table_together(plan)
+    if not reference:
+        _para(doc, "{%p endif %}", "Normal")
 
     sections = [
         ("Ward(s) affected", "report.wards"),
@@ -499,27 +514,30 @@ def build_report(path: Path) -> None:
         ),
     ]
     for heading, field in sections:
-        _para(doc, heading, "Heading 1")
-        _loop(doc, field, "Body Text")
+        _section(doc, heading, field, "Heading 1", optional=not reference)
 
-    _para(doc, "Impact(s) of recommended decision(s)", "Heading 1")
-    for heading, field in [
+    impacts = [
         ("Legal", "legal"),
         ("Financial", "financial"),
         ("Policy Framework", "policy_framework"),
         ("Equality and Diversity", "equality"),
         ("Risk", "risk"),
-    ]:
-        _para(doc, heading, "Heading 2")
-        _loop(doc, f"report.impacts.{field}", "Body Text")
+    ]
+    any_impact = " or ".join(f"report.impacts.{field}" for _heading, field in impacts)
+    if not reference:
+        _para(doc, f"{{%p if {any_impact} %}}", "Heading 1")
+    _para(doc, "Impact(s) of recommended decision(s)", "Heading 1")
+    for heading, field in impacts:
+        _section(doc, heading, f"report.impacts.{field}", "Heading 2", optional=not reference)
+    if not reference:
+        _para(doc, "{%p endif %}", "Heading 1")
 
     for heading, field in [
         ("Actions to be taken to implement the decision(s)", "report.actions"),
         ("Appendices", "report.appendices"),
         ("Background papers", "report.background_papers"),
     ]:
-        _para(doc, heading, "Heading 1")
-        _loop(doc, field, "Body Text")
+        _section(doc, heading, field, "Heading 1", optional=not reference)
 
     _para(doc, "", "Contact Line")
     contact = _para(doc, "", "Contact Line")
@@ -537,6 +555,17 @@ def build_report(path: Path) -> None:
     email.add_run("\t{{ report.contact.email }}")
     _tab_stop(email, 2.5)
     doc.save(path)
+
+
+def _section(doc, heading: str, field: str, style: str, *, optional: bool) -> None:
+    """A heading and the paragraphs of ``field``; with ``optional``, left out (heading and
+    all) when the field is empty."""
+    if optional:
+        _para(doc, f"{{%p if {field} %}}", style)
+    _para(doc, heading, style)
+    _loop(doc, field, "Body Text")
+    if optional:
+        _para(doc, "{%p endif %}", style)
 
 
 def _tab_stop(paragraph, position_cm: float, alignment=WD_TAB_ALIGNMENT.LEFT) -> None:
@@ -611,11 +640,22 @@ def main(argv: list[str] | None = None) -> None:
         default=Path(__file__).resolve().parent.parent / "src" / "packbuilder" / "templates",
         help="folder to write agenda.docx and report.docx to (default: the package's templates)",
     )
+    parser.add_argument(
+        "--example-out",
+        type=Path,
+        default=Path(__file__).resolve().parent.parent / "meetings" / "templates",
+        help="folder to write the example meeting's report.docx to (the reference's layout)",
+    )
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
+    args.example_out.mkdir(parents=True, exist_ok=True)
     build_agenda(args.out / "agenda.docx")
     build_report(args.out / "report.docx")
-    print(f"wrote {args.out / 'agenda.docx'} and {args.out / 'report.docx'}")
+    build_report(args.example_out / "report.docx", reference=True)
+    print(
+        f"wrote {args.out / 'agenda.docx'}, {args.out / 'report.docx'} and "
+        f"{args.example_out / 'report.docx'}"
+    )
 
 
 if __name__ == "__main__":

@@ -41,7 +41,8 @@ EXIT_CODES: dict[ExitCode, str] = {
     ExitCode.TEMPLATE_ERROR: "a Word template is broken, is not a .docx, or uses an unknown "
     "variable",
     ExitCode.CONVERTER_ERROR: "LibreOffice is missing, failed, or timed out",
-    ExitCode.OUTPUT_ERROR: "the outputs cannot be written (permissions, read-only or full disk)",
+    ExitCode.OUTPUT_ERROR: "the outputs cannot be written (permissions, read-only or full disk), "
+    "or the output folder holds another meeting's pack or files packbuilder did not write",
     ExitCode.LOCKED: "another build of the same output folder is running (see --wait)",
     ExitCode.CHECKS_FAILED: "checks failed: status --strict (deadline missed, a late item "
     "without a reason), forward-plan build --strict or forward-plan check",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
@@ -29,15 +28,6 @@ def test_help_teaches_commands_and_exit_codes():
     help_text = " ".join(result.output.split())
     for code, meaning in EXIT_CODES.items():
         assert f"{int(code)} {meaning}" in help_text, code
-
-
-def test_the_readme_lists_the_exit_codes_of_the_one_table():
-    """The README's table of exit codes says what exceptions.EXIT_CODES says, code by code."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    rows = re.findall(r"^\| (\d+) \| (.+?) \|$", readme, flags=re.M)
-    assert rows, "the README has no table of exit codes"
-    documented = {int(code): " ".join(meaning.replace("`", "").split()) for code, meaning in rows}
-    assert documented == {int(code): meaning for code, meaning in EXIT_CODES.items()}
 
 
 def test_check_valid_meeting(tmp_path):

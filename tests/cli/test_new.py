@@ -14,7 +14,7 @@ from packbuilder.convert._exec import soffice
 from packbuilder.exceptions import ExitCode
 from packbuilder.load.meeting import load_meeting
 
-from helpers import fakeconv
+from helpers import fakeconv, kit
 
 
 def invoke(*args: str):
@@ -64,3 +64,35 @@ def test_a_folder_that_holds_anything_is_refused_and_left_as_it_was(tmp_path):
     assert result.exit_code == ExitCode.OUTPUT_ERROR, result.output
     assert "already holds files" in result.output and "Traceback" not in result.output
     assert [p.name for p in (tmp_path / "council").iterdir()] == ["notes.txt"]
+
+
+def test_a_cover_report_without_what_every_report_says_is_a_warning(tmp_path):
+    items = (
+        "  - title: Budget\n    papers:\n      - title: Budget cover report\n"
+        "        report: {report_of: Director of Finance}\n"
+    )
+    meeting = kit.write_meeting(tmp_path, items)
+    result = invoke("check", str(meeting))
+    assert result.exit_code == 0, result.output
+    assert "the cover report 'Budget cover report' has no purpose, proposed_decisions" in (
+        result.output
+    )
+
+
+def test_the_example_meeting_checks_without_a_warning():
+    result = invoke("check", str(kit.MEETING_FILE))
+    assert result.exit_code == 0 and "warning" not in result.output, result.output
+
+
+def test_verbose_names_the_templates_used(tmp_path, monkeypatch):
+    monkeypatch.setattr(soffice, "convert_to_pdf", fakeconv.convert_to_pdf)
+    monkeypatch.chdir(tmp_path)
+    api.new_council(tmp_path / "council")
+    (tmp_path / "council" / "templates" / "agenda.docx").unlink()  # the default instead
+    (meeting,) = (tmp_path / "council" / "meetings").glob("*.yaml")
+    result = invoke("--verbose", "build", str(meeting), "--no-cache")
+    assert result.exit_code == 0, result.output
+    assert (
+        "Templates: report.docx (council/templates/report.docx), "
+        "agenda.docx (packbuilder's default)"
+    ) in result.output

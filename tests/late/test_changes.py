@@ -147,7 +147,7 @@ def test_unmarking_a_revised_pack_and_a_new_revision_number_are_changes():
 
 
 def test_the_heading_names_the_revision_of_a_revised_pack_rebuilt():
-    """As the README says: the heading names the revision, also when it did not change."""
+    """As the guide says: the heading names the revision, also when it did not change."""
     revised = copy.deepcopy(OLD)
     revised["meeting"]["revision"] = 2
     replaced = copy.deepcopy(revised)

@@ -507,3 +507,55 @@ def test_reference_front_sheet_and_report_convert_to_two_pages_each(reference_me
             assert x0 - 1 <= x <= x1 and y0 - 4 <= y <= y1, (number, (x, y), links[number])
     assert len(positions) >= 3
     assert links["4"][1] > links["5"][1] > links["8"][1] > links["9"][1]
+
+
+# --- the default report is council-neutral; the example's is the reference's ----------------
+
+EXAMPLE_REPORT = ROOT / "meetings" / "templates" / "report.docx"
+
+
+def test_the_default_report_leaves_out_empty_sections_and_says_nothing_of_a_council(
+    reference_meeting, tmp_path
+):
+    fields = {
+        "report_of": "Director of Finance",
+        "purpose": "To note the budget.",
+        "proposed_decisions": "That the Committee notes the report.",
+    }
+    meeting, item, document = _with_report_fields(reference_meeting, fields)
+    out = tmp_path / "report.docx"
+    render.render_report(REPORT, meeting, item, document, out)
+    text = _text(out)
+    assert "Director of Finance" in text and "To note the budget." in text
+    for absent in (
+        "Ward(s) affected",
+        "Summary",
+        "Impact(s) of recommended decision(s)",
+        "Legal",
+        "Background papers",
+        "Strategic Plan",
+        "Mayor",
+        "Middlesbrough",
+        "Contribution to",
+    ):
+        assert absent not in text, absent
+    assert "{{" not in text and "{%" not in text
+
+
+def test_the_default_report_prints_a_section_once_it_has_something(reference_meeting, tmp_path):
+    fields = {**ITEM4_REPORT_FIELDS, "summary": "The plan is attached."}
+    meeting, item, document = _with_report_fields(reference_meeting, fields)
+    out = tmp_path / "report.docx"
+    render.render_report(REPORT, meeting, item, document, out)
+    text = _text(out)
+    for present in ("Summary", "Ward(s) affected", "Legal", "Contribution to the Council"):
+        assert present in text, present
+    assert "2020-23" not in text
+
+
+def test_the_example_meeting_uses_the_reference_layout(reference_meeting, tmp_path):
+    item, document = _item4(reference_meeting)
+    assert document.source.template == EXAMPLE_REPORT
+    out = tmp_path / "report.docx"
+    render.render_report(EXAMPLE_REPORT, reference_meeting, item, document, out)
+    assert "Contribution to delivery of the 2020-23 Strategic Plan" in _text(out)

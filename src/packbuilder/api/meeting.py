@@ -44,8 +44,9 @@ from ..pack.papers import (
     paper_warnings,
     plans_read,
     prepare_documents,
+    report_warnings,
 )
-from ..paths import recorded_path
+from ..paths import display_path, recorded_path
 from ..publish import accessibility
 from ..publish.folders import MEMBERS, PACK_FILE, PUBLIC, WrittenPacks, find_manifest, write_packs
 from ..publish.lock import DEFAULT_WAIT
@@ -139,6 +140,7 @@ def check(meeting_path: Path | str, warnings: list[PaperWarning] | None = None) 
             warnings.extend(paper_warnings(papers))
     if warnings is not None:
         warnings.extend(PaperWarning(meeting.path, w, t) for w, t in part_b_order(meeting))
+        warnings.extend(report_warnings(meeting).values())
     try:
         load_plans(meeting)
     except PackbuilderError as exc:
@@ -193,6 +195,18 @@ def _templates(meeting: Meeting) -> dict[Path, str | None]:
     return templates
 
 
+def templates_used(meeting: Meeting) -> str:
+    """``Templates: report.docx (meetings/templates/report.docx), agenda.docx (packbuilder's
+    default)``: which template each kind of document is filled from (also in the manifest)."""
+    named = []
+    for template in _templates(meeting):
+        where = recorded_path(template, meeting.path.parent)
+        packaged = where.startswith("(packbuilder)/")
+        shown = "packbuilder's default" if packaged else display_path(template)
+        named.append(f"{template.name} ({shown})")
+    return "Templates: " + ", ".join(named)
+
+
 def apply_options(meeting: Meeting, options: BuildOptions) -> Meeting:
     """The meeting as ``options`` ask to build it: chosen items, revision, publication date."""
     if options.items is not None:
@@ -212,6 +226,7 @@ def build(meeting_path: Path | str, options: BuildOptions | None = None) -> Buil
     started = time.monotonic()
     progress = options.progress or (lambda message: None)
     meeting = apply_options(load_for_build(meeting_path), options)
+    progress(templates_used(meeting))
     output_dir = Path(options.output_dir or default_output_dir(meeting.path))
     with staged_output(
         output_dir, kind=options.kind, wait=options.wait, progress=progress
@@ -471,8 +486,13 @@ def _warnings(
     Taken after assembly: copying pages can add repairs.
     """
     ordering = [PaperWarning(meeting.path, where, text) for where, text in part_b_order(meeting)]
+    reports = report_warnings(meeting)
+    public_reports = [w for k, w in reports.items() if k not in business.documents]
     public_documents = {k: v for k, v in documents.items() if k not in business.documents}
-    return ordering + paper_warnings(documents), ordering + paper_warnings(public_documents)
+    return (
+        ordering + list(reports.values()) + paper_warnings(documents),
+        ordering + public_reports + paper_warnings(public_documents),
+    )
 
 
 def _write(

@@ -59,12 +59,15 @@ def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool, soffice: s
 
     \b
     Typical use:
+      packbuilder new my-council                        # start your own council's folder
       packbuilder check meetings/osb-2022-05-11.yaml    # validate, build nothing
       packbuilder build meetings/osb-2022-05-11.yaml    # into meetings/build/osb-2022-05-11/
       packbuilder status meetings/osb-2022-05-11.yaml   # deadline, papers to follow
       packbuilder watch meetings/osb-2022-05-11.yaml    # rebuild on every change
 
-    See README.md for the YAML format and the template variables.
+    The user guide (the meeting file, templates and their variables, late papers,
+    the forward plan) is the docs/ folder of packbuilder's source: start with
+    docs/index.md, or run 'mkdocs serve' there to read it in a browser.
     """
     if soffice:
         os.environ["PACKBUILDER_SOFFICE"] = soffice  # seen by every LibreOffice start

@@ -1,8 +1,9 @@
 """Load and validate a meeting definition (and its committee) into the data model.
 
-The schema below is the reference for the YAML format; the README documents
-it with an annotated example. Every problem is reported with the file, line
-and key, all at once, as a :class:`~packbuilder.exceptions.DefinitionError`.
+The schema below is the reference for the YAML format; the user guide
+(docs/meeting-file.md) documents it with an annotated example. Every problem
+is reported with the file, line and key, all at once, as a
+:class:`~packbuilder.exceptions.DefinitionError`.
 """
 
 from __future__ import annotations

@@ -174,6 +174,10 @@ REPORT_TEXT_FIELDS = (
 )
 """Report fields that are text or a list of paragraphs."""
 
+REQUIRED_REPORT_FIELDS = ("report_of", "purpose", "proposed_decisions")
+"""What every cover report should say (who reports, why, what is proposed): a report
+without one still builds, with a warning naming what is missing."""
+
 REPORT_GROUP_FIELDS = {
     "strategic_plan": ("people", "place", "business"),
     "impacts": ("legal", "financial", "policy_framework", "equality", "risk"),

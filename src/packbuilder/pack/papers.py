@@ -43,6 +43,7 @@ from ..load.yamlfile import join_key
 from ..model.forwardplan import Plan
 from ..model.limits import Limits
 from ..model.meeting import (
+    REQUIRED_REPORT_FIELDS,
     AgendaItem,
     Committee,
     Document,
@@ -325,6 +326,36 @@ class PaperWarning:
 _XREF_MARKS = ("xref", "wrong pointing object")
 _XREF_NOTES = (*_XREF_MARKS, "object streams", " found", "trailer")
 """pypdf's notes while it rebuilds a cross-reference table (startxref, objects found...)."""
+
+
+def report_warnings(meeting: Meeting) -> dict[DocumentKey, PaperWarning]:
+    """A warning for each cover report without a field every report should have
+    (:data:`~packbuilder.model.meeting.REQUIRED_REPORT_FIELDS`), by document."""
+    found: dict[DocumentKey, PaperWarning] = {}
+    for key, _item, document in iter_documents(meeting):
+        source = document.source
+        if not isinstance(source, ReportSource):
+            continue
+        missing = [name for name in REQUIRED_REPORT_FIELDS if not _filled(source.fields.get(name))]
+        if missing:
+            found[key] = PaperWarning(
+                document.origin.file,
+                str(document.origin),
+                f"the cover report '{document.title}' has no {', '.join(missing)}: the "
+                "report is built without them; add them under its 'report:'",
+            )
+    return found
+
+
+def _filled(value: object) -> bool:
+    """Whether a report field says something (text, or a list or mapping of it)."""
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, dict):
+        return any(_filled(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_filled(v) for v in value)
+    return value is not None
 
 
 def paper_warnings(documents: dict[DocumentKey, PreparedDocument]) -> list[PaperWarning]:

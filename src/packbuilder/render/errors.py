@@ -149,9 +149,9 @@ def _security_error(name: str, exc: SecurityError, where: str | None) -> Templat
         )
     return TemplateError(
         f"{name} uses a tag that is not allowed: {(exc.message or str(exc)).rstrip('.')}",
-        hint="templates may use the variables, their fields and the filters described under "
-        "'Templates' in the README, not Python's internals (names that start with '_', such as "
-        "__class__); remove the tag from the template (open it in Word)",
+        hint="templates may use the variables, their fields and the filters described in "
+        "the user guide (docs/templates.md), not Python's internals (names that start with "
+        "'_', such as __class__); remove the tag from the template (open it in Word)",
         where=where,
     )
 
