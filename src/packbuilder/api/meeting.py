@@ -58,6 +58,8 @@ from ..publish.manifest import (
     write_manifest,
 )
 from ..publish.outputs import MANIFEST, staged_output
+from ..publish.published import published_meeting
+from ..publish.site import write_site
 from ..render import cache as rendercache
 from ..render import render_agenda
 from ..render.cache import RenderCache, RenderStats
@@ -315,12 +317,14 @@ def _build_into(
         for i, item in enumerate(meeting.items)
     ]
     guess = (previous or {}).get("front_sheet", {}).get("pages", {}) or {}
+    contents_guess = ((previous or {}).get("contents") or {}).get("pages") or {}
     front = build_front_sheet(
         meeting,
         counts,
         converter,
         work,
         first_guess=int(guess.get("last", 2)),
+        contents_guess=_count(contents_guess),
         kind=kind,
         revised=meeting.revision is not None,
         progress=progress,
@@ -354,6 +358,17 @@ def _build_into(
         links=False,
     )
     outputs[f"{PUBLIC}/agenda.docx"] = staging / PUBLIC / "agenda.docx"
+    published = published_meeting(
+        meeting,
+        front.layout,
+        public,
+        set(business.documents),
+        staging / PUBLIC,
+        public_files,
+        kind=kind,
+    )
+    site = write_site(published, meeting.committee.templates.web, staging / PUBLIC)
+    outputs.update({f"{PUBLIC}/{name}": path for name, path in site.items()})
     return _write_manifests(
         meeting,
         front,
@@ -366,6 +381,14 @@ def _build_into(
         members_files,
         public_files,
     )
+
+
+def _count(pages: dict[str, Any]) -> int:
+    """The page count of a range as a manifest records it (1 when it does not say)."""
+    first, last = pages.get("first"), pages.get("last")
+    if isinstance(first, int) and isinstance(last, int) and 1 <= first <= last:
+        return last - first + 1
+    return 1
 
 
 def _item_ranges(meeting: Meeting, front: FrontSheet) -> list[tuple[AgendaItem, PageRange]]:

@@ -114,6 +114,7 @@ class WebAddress(s.Type):
             raise s.Invalid(f"'{text}' is not a web address", f"write {self.expected}")
         return text
 
+
 DEADLINE = s.Struct(
     "deadline",
     {

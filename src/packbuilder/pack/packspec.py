@@ -19,12 +19,15 @@ from collections.abc import Callable, Mapping
 from ..assemble import Bookmark, PackMetadata, PackPage, PackSpec, Section
 from ..assemble.spec import TextBlock
 from ..datefmt import day_month_year, weekday_date
-from ..model.meeting import Meeting
+from ..model.meeting import Meeting, document_link
 from ..model.partb import capitalised, unit_label
 from .exempt import NOT_FOR_PUBLICATION, ExemptBusiness
 from .frontsheet import FrontSheet
 from .layout import PackLayout, PageRange, PublicLayout, SlotKind, UnitKey
 from .papers import DocumentKey, PreparedDocument
+
+CONTENTS_TITLE = "Contents"
+"""The bookmark and structure title of the contents page."""
 
 EXEMPT_TITLE = "members' pack: contains exempt information, not for publication"
 """Added to the members' pack's title when it holds exempt information."""
@@ -49,6 +52,9 @@ def build_pack_spec(
     for slot in layout.slots:
         if slot.kind is SlotKind.FRONT:
             pages.append(PackPage(front.reader, slot.index))
+        elif slot.kind is SlotKind.CONTENTS:
+            assert front.contents is not None  # a contents slot is laid out for a contents page
+            pages.append(PackPage(front.contents.reader, slot.index))
         elif slot.kind is SlotKind.BLANK:
             pages.append(PackPage(None))
         else:
@@ -122,6 +128,11 @@ def _outline(
     of its own (its documents need not be in ``documents``)."""
     bookmarks = [Bookmark(kind, 0)]
     sections = [Section(kind, place(layout.front.first), place(layout.front.last) + 1)]
+    if layout.contents is not None:
+        bookmarks.append(Bookmark(CONTENTS_TITLE, place(layout.contents.first)))
+        sections.append(
+            Section(CONTENTS_TITLE, place(layout.contents.first), place(layout.contents.last) + 1)
+        )
     links: dict[str, int] = {}
     for item_index, (item, item_layout) in enumerate(zip(meeting.items, layout.items, strict=True)):
         first = place(item_layout.pages.first) if item_layout.pages else 0
@@ -132,6 +143,9 @@ def _outline(
             item_section.stop = place(item_layout.pages.last) + 1
             sections.append(item_section)
         for paper_index, paper_layout in enumerate(item_layout.papers):
+            for document_index, document_range in enumerate(paper_layout.documents):
+                key = document_link(item.number, paper_index, document_index)
+                links[key] = place(document_range.first)  # the contents page's lines
             title = withheld.get((item_index, paper_index, None))
             if title is not None:
                 item_mark.children.append(Bookmark(title, place(paper_layout.pages.first)))
