@@ -433,12 +433,12 @@ def build_contents(path: Path) -> None:
     """The contents page: a heading, the meeting, and a table (its header row repeated on
     every page) of every item, paper and appendix with its pages, each range a link."""
     doc = _base_document("Contents page", "packbuilder template: contents page")
-    _style(doc, "Contents Item", base="Table Text", bold=True, before=6)
-    _style(doc, "Contents Paper", base="Table Text")
-    _style(doc, "Contents Appendix", base="Table Text")
+    _style(doc, "Contents Item", base="Table Text", bold=True, before=4)
+    _style(doc, "Contents Paper", base="Table Text", before=4)
+    _style(doc, "Contents Appendix", base="Table Text", before=4)
     doc.styles["Contents Paper"].paragraph_format.left_indent = Cm(0.5)
     doc.styles["Contents Appendix"].paragraph_format.left_indent = Cm(1.0)
-    _style(doc, "Contents Pages", base="Table Text", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _style(doc, "Contents Pages", base="Table Text", before=4, align=WD_ALIGN_PARAGRAPH.RIGHT)
 
     _para(doc, "CONTENTS", "Title")
     _para(doc, "{{ meeting.title }}, {{ meeting.date_long }}", "Body Text")

@@ -60,6 +60,7 @@ from ..publish.manifest import (
 from ..publish.outputs import MANIFEST, staged_output
 from ..publish.published import published_meeting
 from ..publish.site import write_site
+from ..publish.web import check_web_template
 from ..render import cache as rendercache
 from ..render import render_agenda
 from ..render.cache import RenderCache, RenderStats
@@ -150,6 +151,10 @@ def check(meeting_path: Path | str, warnings: list[PaperWarning] | None = None) 
             open_template(template, where=where)
         except PackbuilderError as exc:
             found.append(exc)
+    try:
+        check_web_template(meeting.committee.templates.web)
+    except PackbuilderError as exc:
+        found.append(exc)
     if len(found) == 1:
         raise found[0]  # as the build says it ("2 papers cannot be used: ...")
     if found:
@@ -192,6 +197,8 @@ def _templates(meeting: Meeting) -> dict[Path, str | None]:
         if isinstance(source, ReportSource | ForwardPlanSource):
             templates.setdefault(source.template, str(document.origin))
     templates.setdefault(meeting.committee.templates.agenda, None)
+    if meeting.has_contents:
+        templates.setdefault(meeting.committee.templates.contents, "the contents page")
     return templates
 
 

@@ -13,10 +13,10 @@ The template's variables: ``lang``; ``body``; ``kind`` (``Agenda``), ``revised``
 (``Wednesday 11 May 2022``), ``time``, ``start`` (``2022-05-11T10:00`` or empty),
 ``venue``, ``notices``, ``published_long``); ``items``, ``public_items`` and
 ``part_b_items`` (each: ``number``, ``anchor``, ``title``, ``description`` (a list
-of paragraphs), ``pages`` (``3 - 10``), ``status`` (``To Follow``, ``Withdrawn`` or
+of paragraphs), ``pages`` (``3 - 10``), ``where`` (``pages 3 - 10``, ``page 11``), ``status`` (``To Follow``, ``Withdrawn`` or
 empty), ``part_b``, ``exempt``, ``exempt_note``, ``file`` (``href``, ``title``,
 ``described``: ``PDF, 180 KB, 8 pages``; or none) and ``documents`` (each
-``title``, ``pages``, ``appendix``)); ``files`` (``pack``, ``agenda``,
+``title``, ``pages``, ``where``, ``appendix``)); ``files`` (``pack``, ``agenda``,
 ``agenda_docx``, ``calendar``, ``open_data``: each ``href``, ``title``,
 ``described``); ``membership`` (the sentence) and ``members`` (``name``,
 ``role``); ``contact`` (``name``, ``phone``, ``email``); ``signatory``;
@@ -43,14 +43,25 @@ CALENDAR = "meeting.ics"
 OPEN_DATA = "meeting.json"
 
 
-def write_web_agenda(published: PublishedMeeting, template: Path, out: Path) -> None:
-    """Render ``template`` for ``published`` into ``out`` (``public/index.html``)."""
+def check_web_template(template: Path) -> None:
+    """Read and compile the web agenda template: :class:`TemplateError` for a template that
+    is missing, not UTF-8 text, or not valid Jinja (with its line)."""
+    _compile(template)
+
+
+def _compile(template: Path) -> jinja2.Template:
     source = _read(template)
     try:
-        compiled = jinja_environment().from_string(source)
-        html = compiled.render(web_context(published))
+        return jinja_environment().from_string(source)
     except jinja2.TemplateSyntaxError as exc:
         raise _error(template, exc.lineno, exc.message or str(exc)) from exc
+
+
+def write_web_agenda(published: PublishedMeeting, template: Path, out: Path) -> None:
+    """Render ``template`` for ``published`` into ``out`` (``public/index.html``)."""
+    compiled = _compile(template)
+    try:
+        html = compiled.render(web_context(published))
     except jinja2.UndefinedError as exc:
         raise _error(template, _line(exc), exc.message or str(exc), _VARIABLES) from exc
     except (SecurityError, jinja2.TemplateError, TypeError, ValueError) as exc:
@@ -174,13 +185,24 @@ def _item(published: PublishedItem) -> dict[str, Any]:
         "title": item.title,
         "description": paragraphs(item.description),
         "pages": str(published.pages) if published.pages and not item.status.printed else "",
+        "where": _where(str(published.pages)) if published.pages else "",
         "status": item.status.printed,
         "part_b": item.part_b,
         "exempt": published.exempt,
         "exempt_note": published.exempt_note,
         "file": _link(published.file) if published.file else None,
         "documents": [
-            {"title": line.title, "pages": line.pages, "appendix": line.level == 2}
+            {
+                "title": line.title,
+                "pages": line.pages,
+                "where": _where(line.pages),
+                "appendix": line.level == 2,
+            }
             for line in published.documents
         ],
     }
+
+
+def _where(pages: str) -> str:
+    """``pages 3 - 4``, or ``page 11``."""
+    return f"pages {pages}" if "-" in pages else f"page {pages}"
