@@ -12,15 +12,15 @@ The template's variables: ``lang``; ``body``; ``kind`` (``Agenda``), ``revised``
 ``revision``; ``meeting`` (``title``, ``date`` (``2022-05-11``), ``date_long``
 (``Wednesday 11 May 2022``), ``time``, ``start`` (``2022-05-11T10:00`` or empty),
 ``venue``, ``notices``, ``published_long``); ``items``, ``public_items`` and
-``part_b_items`` (each: ``number``, ``anchor``, ``title``, ``description`` (a list
-of paragraphs), ``pages`` (``3 - 10``), ``where`` (``pages 3 - 10``, ``page 11``), ``status`` (``To Follow``, ``Withdrawn`` or
-empty), ``part_b``, ``exempt``, ``exempt_note``, ``file`` (``href``, ``title``,
-``described``: ``PDF, 180 KB, 8 pages``; or none) and ``documents`` (each
-``title``, ``pages``, ``where``, ``appendix``)); ``files`` (``pack``, ``agenda``,
-``agenda_docx``, ``calendar``, ``open_data``: each ``href``, ``title``,
-``described``); ``membership`` (the sentence) and ``members`` (``name``,
-``role``); ``contact`` (``name``, ``phone``, ``email``); ``signatory``;
-``address``.
+``part_b_items``, each with ``number``, ``anchor``, ``title``, ``description`` (a
+list of paragraphs), ``pages`` (``3 - 10``), ``where`` (``pages 3 - 10``, ``page
+11``), ``status`` (``To Follow``, ``Withdrawn`` or empty), ``part_b``, ``exempt``,
+``exempt_note``, ``file`` (``href``, ``title``, ``described``: ``PDF, 180 KB, 8
+pages``; or none) and ``documents`` (each ``title``, ``pages``, ``where``,
+``appendix``); ``files`` (``pack``, ``agenda``, ``agenda_docx``, ``calendar``,
+``open_data``: each ``href``, ``title``, ``described``); ``membership`` (the
+sentence) and ``members`` (``name``, ``role``); ``contact`` (``name``, ``phone``,
+``email``); ``signatory``; ``address``.
 """
 
 from __future__ import annotations
