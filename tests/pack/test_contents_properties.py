@@ -163,7 +163,9 @@ def test_the_contents_page_says_where_everything_is(meeting, monkeypatch):
 
         firsts = [str(first) for _, _, first in expected if first is not None]
         assert link_targets(out / "members" / "pack.pdf", pages) == firsts
-        shown = [label.split(" - ")[0] for label in link_targets(out / "public" / "pack.pdf", pages)]
+        shown = [
+            label.split(" - ")[0] for label in link_targets(out / "public" / "pack.pdf", pages)
+        ]
         assert shown == firsts
 
 
