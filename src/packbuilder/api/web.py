@@ -30,9 +30,9 @@ def web_agenda(meeting_path: Path | str, output_dir: Path | None = None) -> Path
 def open_web_agenda(
     meeting_path: Path | str,
     output_dir: Path | None = None,
-    opener: Callable[[str], bool] = webbrowser.open,
+    opener: Callable[[str], bool] | None = None,
 ) -> tuple[Path, bool]:
-    """Open the meeting's built web agenda in the default browser; return the page and
-    whether a browser was started (False on a machine with none)."""
+    """Open the meeting's built web agenda in the default browser (or with ``opener``);
+    return the page and whether a browser was started (False on a machine with none)."""
     page = web_agenda(meeting_path, output_dir)
-    return page, bool(opener(page.as_uri()))
+    return page, bool((opener or webbrowser.open)(page.as_uri()))

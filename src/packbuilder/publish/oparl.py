@@ -156,7 +156,6 @@ def _organization(
         "name": committee.name,
         "organizationType": "committee",
         "membership": memberships,
-        "meeting": [ids.object("meeting")],
         "web": ids.file(INDEX),
     }
     return organization | stamps, persons
