@@ -95,8 +95,18 @@ SIGNATORY = s.Struct(
 TEMPLATES = s.Struct(
     "templates",
     {
-        name: s.Field(s.FilePath(suffixes=(Path(filename).suffix,)))
+        name: s.Field(s.FilePath(suffixes=(".docx",)))
         for name, filename in TEMPLATE_NAMES.items()
+        if filename.endswith(".docx")
+    }
+    | {
+        "web": s.Field(
+            s.FilePath(
+                suffixes=(".html", ".htm"),
+                advice="the web agenda's template is an HTML file with Jinja tags: copy "
+                "packbuilder's templates/web.html and change it",
+            )
+        )
     },
 )
 
