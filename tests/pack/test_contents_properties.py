@@ -181,3 +181,21 @@ def test_the_random_contents_really_run_to_several_pages(monkeypatch, tmp_path):
     )
     contents = result.manifest["contents"]["pages"]
     assert contents["last"] - contents["first"] >= 2
+
+
+def test_a_supplement_has_a_contents_page_of_its_own_items(monkeypatch, tmp_path):
+    monkeypatch.setattr(soffice, "convert_to_pdf", fakeconv.convert_to_pdf)
+    monkeypatch.setenv("PACKBUILDER_SOFFICE", sys.executable)
+    paper = {"documents": [{"pages": 2, "exempt": False}, {"pages": 1, "exempt": False}]}
+    paper["exempt"] = False
+    item = {"papers": [paper], "status": "normal", "exempt": False}
+    path = write(tmp_path, {"items": [item] * 4, "padding": "paper", "notices": 0})
+    out = tmp_path / "supplement"
+    result = api.supplement(path, ["2", "4"], api.BuildOptions(output_dir=out, cache_dir=None))
+    members = result.manifest
+    contents = members["contents"]["pages"]
+    assert contents == {"first": 3, "last": 3, "text": "3"}
+    public = json.loads((out / "public" / "manifest.json").read_text())
+    printed = printed_lines(result.members_pack, range(2, 3))
+    assert printed == [e[:2] for e in expected_lines(members, public)]
+    assert [number for number, _ in printed if number] == ["2", "4"]

@@ -121,8 +121,9 @@ def check(meeting_path: Path | str, warnings: list[PaperWarning] | None = None) 
     Opens every PDF paper and checks its page selection against its real
     length, and checks every Word paper is a real .docx; loads every forward
     plan the meeting's tables are made from; opens every template the build
-    would fill (each cover report's and forward-plan table's, and the
-    agenda's). LibreOffice is not started. Raises the problems found, all at
+    would fill (each cover report's and forward-plan table's, the agenda's and
+    the contents page's) and compiles the web agenda's HTML template.
+    LibreOffice is not started. Raises the problems found, all at
     once. Papers that had to be repaired to be read, and public items listed after Part B
     items, are added to ``warnings``, if given. An exempt PDF also used as a public paper
     is refused.

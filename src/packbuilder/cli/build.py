@@ -101,8 +101,8 @@ def check(reporter: Reporter, meeting: Path) -> None:
     page selection beyond a PDF's last page, a Word paper that is not a real
     .docx, a PDF marked exempt that is also used as a public paper. Loads every
     forward plan the meeting's tables are made from and opens every template
-    the build would fill. Warns of a public item listed after a Part B item.
-    Does not start LibreOffice.
+    the build would fill (and the web agenda's). Warns of a public item listed
+    after a Part B item. Does not start LibreOffice.
     """
     warnings: list[Any] = []
     loaded = api.check(meeting, warnings)

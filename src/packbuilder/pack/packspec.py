@@ -23,7 +23,7 @@ from ..model.meeting import Meeting, document_link
 from ..model.partb import capitalised, unit_label
 from .exempt import NOT_FOR_PUBLICATION, ExemptBusiness
 from .frontsheet import FrontSheet
-from .layout import PackLayout, PageRange, PublicLayout, SlotKind, UnitKey
+from .layout import ItemLayout, PackLayout, PageRange, PublicLayout, SlotKind, UnitKey
 from .papers import DocumentKey, PreparedDocument
 
 CONTENTS_TITLE = "Contents"
@@ -142,10 +142,8 @@ def _outline(
             links[item.number] = first
             item_section.stop = place(item_layout.pages.last) + 1
             sections.append(item_section)
+        links.update(_document_links(item.number, item_layout, place))  # the contents' lines
         for paper_index, paper_layout in enumerate(item_layout.papers):
-            for document_index, document_range in enumerate(paper_layout.documents):
-                key = document_link(item.number, paper_index, document_index)
-                links[key] = place(document_range.first)  # the contents page's lines
             title = withheld.get((item_index, paper_index, None))
             if title is not None:
                 item_mark.children.append(Bookmark(title, place(paper_layout.pages.first)))
@@ -178,6 +176,17 @@ def _outline(
             item_mark.children.append(paper_mark)
         bookmarks.append(item_mark)
     return bookmarks, links, sections
+
+
+def _document_links(
+    number: str, item_layout: ItemLayout, place: Callable[[int], int]
+) -> dict[str, int]:
+    """Where the contents page's line of each document of an item links: its first page."""
+    return {
+        document_link(number, p, d): place(pages.first)
+        for p, paper_layout in enumerate(item_layout.papers)
+        for d, pages in enumerate(paper_layout.documents)
+    }
 
 
 def _metadata(meeting: Meeting, kind: str) -> PackMetadata:
