@@ -1,4 +1,4 @@
-"""Build the Word templates clerks edit: ``templates/agenda.docx`` and ``templates/report.docx``.
+"""Build the Word templates clerks edit: ``agenda.docx``, ``report.docx`` and ``contents.docx``.
 
 Run from the repository root::
 
@@ -427,6 +427,47 @@ def _items_list(doc, items: str) -> None:
     _para(doc, "{%p endfor %}", "Agenda Item")
 
 
+# --- the contents page --------------------------------------------------------------------
+
+CONTENTS_WIDTHS_CM = [1.6, TEXT_WIDTH_CM - 1.6 - 2.6, 2.6]
+"""The contents table's columns: item number, title, pages."""
+
+
+def build_contents(path: Path) -> None:
+    """The contents page: a heading, the meeting, and a table (its header row repeated on
+    every page) of every item, paper and appendix with its pages, each range a link."""
+    doc = _base_document("Contents page", "packbuilder template: contents page")
+    _style(doc, "Contents Item", base="Table Text", bold=True, before=4)
+    _style(doc, "Contents Paper", base="Table Text", before=4)
+    _style(doc, "Contents Appendix", base="Table Text", before=4)
+    doc.styles["Contents Paper"].paragraph_format.left_indent = Cm(0.5)
+    doc.styles["Contents Appendix"].paragraph_format.left_indent = Cm(1.0)
+    _style(doc, "Contents Pages", base="Table Text", before=4, align=WD_ALIGN_PARAGRAPH.RIGHT)
+
+    _para(doc, "CONTENTS", "Title")
+    _para(doc, "{{ meeting.title }}, {{ meeting.date_long }}", "Body Text")
+    _para(doc, "{% if pack.revised %}Revised {% endif %}{{ pack.kind }}", "Body Text")
+
+    table = _table(doc, 4, CONTENTS_WIDTHS_CM, borders=False)
+    header, loop_open, line, loop_close = table.rows
+    for cell, label in zip(header.cells, ["Item", "Title", "Pages"], strict=True):
+        _cell_para(cell, label, "Table Heading")
+    header.cells[2].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _repeat_header(header)
+    _cell_para(loop_open.cells[0], "{%tr for line in lines %}", "Table Text")
+    _cell_para(line.cells[0], "{{ line.number }}", "Contents Item")
+    title = line.cells[1]
+    for n, style in enumerate(["Contents Item", "Contents Paper", "Contents Appendix"]):
+        tag = "{%p if line.level == 0 %}" if n == 0 else f"{{%p elif line.level == {n} %}}"
+        _cell_para(title, tag, style)
+        _para(title, "{{ line.title }}", style)
+    _para(title, "{%p endif %}", "Contents Appendix")
+    _cell_para(line.cells[2], "{{r line.pages_link }}", "Contents Pages")
+    _cant_split(line)
+    _cell_para(loop_close.cells[0], "{%tr endfor %}", "Table Text")
+    doc.save(path)
+
+
 # --- the cover report ---------------------------------------------------------------------
 
 
@@ -638,7 +679,8 @@ def main(argv: list[str] | None = None) -> None:
         "--out",
         type=Path,
         default=Path(__file__).resolve().parent.parent / "src" / "packbuilder" / "templates",
-        help="folder to write agenda.docx and report.docx to (default: the package's templates)",
+        help="folder to write agenda.docx, report.docx and contents.docx to (default: the "
+        "package's templates)",
     )
     parser.add_argument(
         "--example-out",
@@ -652,8 +694,9 @@ def main(argv: list[str] | None = None) -> None:
     build_agenda(args.out / "agenda.docx")
     build_report(args.out / "report.docx")
     build_report(args.example_out / "report.docx", reference=True)
+    build_contents(args.out / "contents.docx")
     print(
-        f"wrote {args.out / 'agenda.docx'}, {args.out / 'report.docx'} and "
+        f"wrote agenda.docx, report.docx and contents.docx in {args.out}, and "
         f"{args.example_out / 'report.docx'}"
     )
 

@@ -137,6 +137,12 @@ class ConversionTimeoutError(ConverterError):
     """LibreOffice did not finish converting a document in time."""
 
 
+class NothingBuiltError(PackbuilderError):
+    """What the command asks for has not been built yet (``open`` before ``build``)."""
+
+    exit_code = ExitCode.USAGE
+
+
 class OutputError(PackbuilderError):
     """The outputs cannot be written."""
 

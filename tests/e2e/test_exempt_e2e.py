@@ -184,6 +184,9 @@ def test_the_public_folder_holds_the_items_with_public_material(built):
         "pack.pdf",
         "agenda.pdf",
         "agenda.docx",
+        "index.html",
+        "meeting.ics",
+        "meeting.json",
         "items/item-02-budget-monitoring-quarter-4.pdf",
     }
     assert not any("QXLEAK" in name for name in manifest["inputs"])

@@ -28,40 +28,61 @@ LINES_PER_PAGE = 40
 def docx_blocks(path: Path) -> list[str]:
     """The text of a .docx: one string per paragraph (per line of it) or table row, in body
     order; tabs and table cells are written " | "."""
+    return [text for text, _links in docx_lines(path)]
+
+
+def docx_lines(path: Path) -> list[tuple[str, list[str]]]:
+    """:func:`docx_blocks`, each with the addresses of the hyperlinks in it (a paragraph's
+    links go with its last line)."""
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     document = docx.Document(str(path))
-    blocks: list[str] = []
+    blocks: list[tuple[str, list[str]]] = []
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":  # a tab shows as " | " (the agenda's columns), a line break splits
-            text = Paragraph(child, document).text.replace("\t", " | ")
-            blocks.extend(text.split("\n"))
+            paragraph = Paragraph(child, document)
+            lines = paragraph.text.replace("\t", " | ").split("\n")
+            blocks += [(line, []) for line in lines[:-1]]
+            blocks.append((lines[-1], [link.url for link in paragraph.hyperlinks]))
         elif tag == "tbl":
             for row in Table(child, document).rows:
                 cells = [" / ".join(cell.text.split("\n")) for cell in row.cells]
-                blocks.append(" | ".join(cells))
+                links = [
+                    link.url
+                    for cell in row.cells
+                    for paragraph in cell.paragraphs
+                    for link in paragraph.hyperlinks
+                ]
+                blocks.append((" | ".join(cells), links))
     return blocks
 
 
-def text_pdf(blocks: Sequence[str], out: Path) -> int:
-    """Write ``blocks`` as a text PDF (see the module docstring); return its page count."""
+def text_pdf(blocks: Sequence[str], out: Path, links: Sequence[Sequence[str]] | None = None) -> int:
+    """Write ``blocks`` as a text PDF (see the module docstring); return its page count.
+    ``links[n]`` are the addresses block ``n`` links to: each is a link over its last line,
+    as LibreOffice writes a hyperlink."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
-    pages: list[list[str]] = [[]]
-    for block in blocks:
+    pages: list[list[tuple[str, Sequence[str]]]] = [[]]
+    for n, block in enumerate(blocks):
         lines = textwrap.wrap(block, WIDTH, subsequent_indent="  ") or [""]
         if len(pages[-1]) + len(lines) > LINES_PER_PAGE and pages[-1]:
             pages.append([])
-        pages[-1].extend(lines)
+        urls = links[n] if links else ()
+        pages[-1].extend(
+            (line, urls if k == len(lines) - 1 else ()) for k, line in enumerate(lines)
+        )
     pdf = canvas.Canvas(str(out), pagesize=A4, invariant=1)
     for lines in pages:
         y = 800
-        for line in lines:
+        for line, urls in lines:
             pdf.drawString(40, y, line)
+            for url in urls:
+                pdf.linkURL(url, (40, y - 4, 560, y + 12), relative=0)
             y -= 18
         pdf.showPage()
     pdf.save()
@@ -76,7 +97,8 @@ def convert_to_pdf(
     results = {}
     for source in inputs:
         pdf = outdir / (Path(source).stem + ".pdf")
-        text_pdf(docx_blocks(Path(source)), pdf)
+        lines = docx_lines(Path(source))
+        text_pdf([text for text, _ in lines], pdf, [urls for _, urls in lines])
         results[source] = pdf
     return results
 
@@ -234,6 +256,7 @@ def pid_alive(pid: int) -> bool:
 __all__ = [
     "convert_to_pdf",
     "docx_blocks",
+    "docx_lines",
     "pid_alive",
     "text_pdf",
     "write_fake_soffice",

@@ -141,3 +141,57 @@ def test_layout_properties(front_pages, counts, padding):
         assert layout.slots[number - 1].kind is SlotKind.BLANK
     if padding is Padding.NONE:
         assert blanks == 0
+
+
+# --- the contents page ------------------------------------------------------------------------
+
+
+def test_the_contents_follow_the_front_sheet_and_move_every_paper():
+    """The reference pack with a one-page contents: it is page 3 (page 4 blank), and every
+    paper starts two pages later than in the reference."""
+    layout = layout_pack(2, REFERENCE_COUNTS, Padding.PAPER, contents_pages=1)
+    assert layout.contents == PageRange(3, 3) and layout.contents_blank_pages == (4,)
+    assert [slot.kind for slot in layout.slots[:4]] == [
+        SlotKind.FRONT,
+        SlotKind.FRONT,
+        SlotKind.CONTENTS,
+        SlotKind.BLANK,
+    ]
+    ranges = [str(item.pages) for item in layout.items if item.pages]
+    assert ranges == ["5 - 12", "13 - 16", "17 - 84", "85 - 118"]
+    assert layout.total_pages == 118
+
+
+def test_no_contents_is_the_layout_without_them():
+    assert layout_pack(2, REFERENCE_COUNTS, Padding.PAPER, 0) == layout_pack(
+        2, REFERENCE_COUNTS, Padding.PAPER
+    )
+    assert layout_pack(2, REFERENCE_COUNTS, Padding.PAPER).contents is None
+
+
+@given(
+    front=st.integers(1, 5),
+    contents=st.integers(1, 5),
+    counts=st.lists(st.lists(st.lists(st.integers(1, 6), min_size=1, max_size=3), max_size=3)),
+    padding=st.sampled_from(list(Padding)),
+)
+def test_the_contents_pages_shift_the_papers_by_their_padded_length(
+    front, contents, counts, padding
+):
+    with_contents = layout_pack(front, counts, padding, contents)
+    without = layout_pack(front, counts, padding)
+    padded = contents + contents % 2 if padding is not Padding.NONE else contents
+    first = without.front.last + 1 + len(without.front_blank_pages)
+    assert with_contents.contents == PageRange(first, first + contents - 1)
+    assert len(with_contents.contents_blank_pages) == padded - contents
+    assert with_contents.total_pages == without.total_pages + padded
+    contents_slots = [s.index for s in with_contents.slots if s.kind is SlotKind.CONTENTS]
+    assert contents_slots == list(range(contents))
+    for shifted, item in zip(with_contents.items, without.items, strict=True):
+        if item.pages is None:
+            assert shifted.pages is None
+            continue
+        assert shifted.pages == PageRange(item.pages.first + padded, item.pages.last + padded)
+        for paper, original in zip(shifted.papers, item.papers, strict=True):
+            moved = zip(paper.documents, original.documents, strict=True)
+            assert {d.first - o.first for d, o in moved} == {padded}

@@ -34,7 +34,16 @@ ITEMS = """\
 """
 
 PACK_FILES = ["members", "public"]
-PUBLIC_FILES = ["agenda.docx", "agenda.pdf", "items", "manifest.json", "pack.pdf"]
+PUBLIC_FILES = [
+    "agenda.docx",
+    "agenda.pdf",
+    "index.html",
+    "items",
+    "manifest.json",
+    "meeting.ics",
+    "meeting.json",
+    "pack.pdf",
+]
 MEMBERS_FILES = ["items", "manifest.json", "pack.pdf"]
 
 

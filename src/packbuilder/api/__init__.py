@@ -6,7 +6,8 @@ lay out the pages and settle the front sheet (:mod:`packbuilder.pack`), write
 the PDF (:mod:`packbuilder.assemble`), publish the outputs atomically
 (:mod:`packbuilder.publish`). ``check`` does the same up to opening the papers.
 :mod:`.late` holds ``status``, ``supplement`` and ``compare`` (late papers),
-:mod:`.watch` the ``watch`` loop, :mod:`.forward_plan` the weekly edition.
+:mod:`.watch` the ``watch`` loop, :mod:`.forward_plan` the weekly edition, :mod:`.web`
+``open`` (the built web agenda in the browser).
 
 The CLI (:mod:`packbuilder.cli`) calls only what this module exports.
 """
@@ -20,6 +21,7 @@ from .late import changes_since_previous, compare, default_supplement_dir, statu
 from .meeting import BuildOptions, BuildResult, build, check, default_output_dir
 from .new import NewCouncil, new_council
 from .watch import DEFAULT_INTERVAL, Events, Watcher
+from .web import open_web_agenda, web_agenda
 
 __all__ = [
     "DEFAULT_INTERVAL",
@@ -44,6 +46,8 @@ __all__ = [
     "default_output_dir",
     "default_supplement_dir",
     "new_council",
+    "open_web_agenda",
     "status",
     "supplement",
+    "web_agenda",
 ]

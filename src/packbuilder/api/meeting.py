@@ -59,6 +59,9 @@ from ..publish.manifest import (
     write_manifest,
 )
 from ..publish.outputs import MANIFEST, staged_output
+from ..publish.published import published_meeting
+from ..publish.site import write_site
+from ..publish.web import check_web_template
 from ..render import cache as rendercache
 from ..render import render_agenda
 from ..render.cache import RenderCache, RenderStats
@@ -119,8 +122,9 @@ def check(meeting_path: Path | str, warnings: list[PaperWarning] | None = None) 
     Opens every PDF paper and checks its page selection against its real
     length, and checks every Word paper is a real .docx; loads every forward
     plan the meeting's tables are made from; opens every template the build
-    would fill (each cover report's and forward-plan table's, and the
-    agenda's). LibreOffice is not started. Raises the problems found, all at
+    would fill (each cover report's and forward-plan table's, the agenda's and
+    the contents page's) and compiles the web agenda's HTML template.
+    LibreOffice is not started. Raises the problems found, all at
     once. Papers that had to be repaired to be read, and public items listed after Part B
     items, are added to ``warnings``, if given. An exempt PDF also used as a public paper
     is refused.
@@ -150,6 +154,10 @@ def check(meeting_path: Path | str, warnings: list[PaperWarning] | None = None) 
             open_template(template, where=where)
         except PackbuilderError as exc:
             found.append(exc)
+    try:
+        check_web_template(meeting.committee.templates.web)
+    except PackbuilderError as exc:
+        found.append(exc)
     if len(found) == 1:
         raise found[0]  # as the build says it ("2 papers cannot be used: ...")
     if found:
@@ -192,6 +200,8 @@ def _templates(meeting: Meeting) -> dict[Path, str | None]:
         if isinstance(source, ReportSource | ForwardPlanSource):
             templates.setdefault(source.template, str(document.origin))
     templates.setdefault(meeting.committee.templates.agenda, None)
+    if meeting.has_contents:
+        templates.setdefault(meeting.committee.templates.contents, "the contents page")
     return templates
 
 
@@ -330,12 +340,14 @@ def _build_into(
         for i, item in enumerate(meeting.items)
     ]
     guess = (previous or {}).get("front_sheet", {}).get("pages", {}) or {}
+    contents_guess = ((previous or {}).get("contents") or {}).get("pages") or {}
     front = build_front_sheet(
         meeting,
         counts,
         converter,
         work,
         first_guess=int(guess.get("last", 2)),
+        contents_guess=_count(contents_guess),
         kind=kind,
         revised=meeting.revision is not None,
         progress=progress,
@@ -369,6 +381,17 @@ def _build_into(
         links=False,
     )
     outputs[f"{PUBLIC}/agenda.docx"] = staging / PUBLIC / "agenda.docx"
+    published = published_meeting(
+        meeting,
+        front.layout,
+        public,
+        set(business.documents),
+        staging / PUBLIC,
+        public_files,
+        kind=kind,
+    )
+    site = write_site(published, meeting.committee.templates.web, staging / PUBLIC)
+    outputs.update({f"{PUBLIC}/{name}": path for name, path in site.items()})
     return _write_manifests(
         meeting,
         front,
@@ -381,6 +404,14 @@ def _build_into(
         members_files,
         public_files,
     )
+
+
+def _count(pages: dict[str, Any]) -> int:
+    """The page count of a range as a manifest records it (1 when it does not say)."""
+    first, last = pages.get("first"), pages.get("last")
+    if isinstance(first, int) and isinstance(last, int) and 1 <= first <= last:
+        return last - first + 1
+    return 1
 
 
 def _item_ranges(meeting: Meeting, front: FrontSheet) -> list[tuple[AgendaItem, PageRange]]:

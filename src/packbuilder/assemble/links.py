@@ -200,7 +200,7 @@ class LinkWriter:
             if target is None:
                 return None
             entries["/Dest"] = self.page_map.dest(target)
-            entries["/Contents"] = f"Go to item {number}, page {self.page_label(target)}"
+            entries["/Contents"] = f"Go to {_link_target(number)}, page {self.page_label(target)}"
             return entries
         entries["/A"] = action
         return entries
@@ -221,3 +221,17 @@ class LinkWriter:
             return list(named.dest_array)
         except READ_ERRORS:
             return None
+
+
+def _link_target(key: str) -> str:
+    """What a placeholder link goes to, in words: ``item 4`` for the agenda's key ``4``;
+    ``item 4, paper 1`` or ``item 4, paper 1, appendix 2`` for a contents line's ``4/1/1``
+    or ``4/1/3`` (:func:`packbuilder.model.meeting.document_link`)."""
+    number, _, rest = key.partition("/")
+    if not rest:
+        return f"item {number}"
+    paper, _, document = rest.partition("/")
+    words = f"item {number}, paper {paper}"
+    if document.isdigit() and int(document) > 1:
+        words += f", appendix {int(document) - 1}"
+    return words

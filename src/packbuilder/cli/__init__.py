@@ -1,7 +1,7 @@
 """The ``packbuilder`` command: click only. Each command parses its arguments, calls one
 function of :mod:`packbuilder.api` and maps the project's exceptions to exit codes
 (:mod:`.common`). The commands: :mod:`.build` (build, check), :mod:`.late` (status,
-supplement, diff, cache), :mod:`.watch`, :mod:`.forward_plan`.
+supplement, diff, cache), :mod:`.watch`, :mod:`.web` (open), :mod:`.forward_plan`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from .forward_plan import forward_plan
 from .late import COMMANDS
 from .new import new_command
 from .watch import watch_command
+from .web import open_command
 
 GLOBAL_FLAGS = ("--debug", "-q", "--quiet", "-v", "--verbose")
 
@@ -64,6 +65,7 @@ def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool, soffice: s
       packbuilder build meetings/osb-2022-05-11.yaml    # into meetings/build/osb-2022-05-11/
       packbuilder status meetings/osb-2022-05-11.yaml   # deadline, papers to follow
       packbuilder watch meetings/osb-2022-05-11.yaml    # rebuild on every change
+      packbuilder open meetings/osb-2022-05-11.yaml     # the built web agenda, in the browser
 
     The user guide (the meeting file, templates and their variables, late papers,
     the forward plan) is the docs/ folder of packbuilder's source: start with
@@ -74,7 +76,7 @@ def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool, soffice: s
     ctx.obj = Reporter(quiet, verbose, debug)
 
 
-for _command in (new_command, build, check, *COMMANDS, watch_command, forward_plan):
+for _command in (new_command, build, check, *COMMANDS, watch_command, open_command, forward_plan):
     main.add_command(_command)
 
 __all__ = ["main"]

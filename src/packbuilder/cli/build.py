@@ -18,6 +18,7 @@ from .common import (
     replace_option,
     report_build,
 )
+from .web import show_web_agenda
 
 
 @click.command()
@@ -35,6 +36,12 @@ from .common import (
     help="Build without 'Revised', whatever MEETING or the last build said.",
 )
 @replace_option
+@click.option(
+    "--open",
+    "open_page",
+    is_flag=True,
+    help="Open the built web agenda (public/index.html) in the default browser.",
+)
 @click.pass_obj
 @handle_errors
 def build(
@@ -48,13 +55,15 @@ def build(
     revision: int | None,
     no_revision: bool,
     replace: bool,
+    open_page: bool,
 ) -> None:
     """Build the agenda pack of MEETING (a .yaml file).
 
     Writes into the output folder (by default build/<meeting file name>/ in
     MEETING's folder, wherever you run it from) public/ (for the website: the
     public pack, the front sheet as .docx and .pdf, one PDF per agenda item with
-    public papers, and its manifest.json; nothing exempt) and members/ (the
+    public papers, the web agenda index.html, the calendar entry meeting.ics, the
+    open data meeting.json, and its manifest.json; nothing exempt) and members/ (the
     complete pack, exempt pages marked NOT FOR PUBLICATION, its per-item PDFs
     and the full manifest.json). Both packs have the same page numbers. A
     failed build leaves the previous outputs untouched; a folder holding
@@ -76,6 +85,8 @@ def build(
         replace=replace,
     )
     report_build(reporter, api.build(meeting, options))
+    if open_page:
+        show_web_agenda(reporter, meeting, output)
 
 
 @click.command()
@@ -90,8 +101,8 @@ def check(reporter: Reporter, meeting: Path) -> None:
     page selection beyond a PDF's last page, a Word paper that is not a real
     .docx, a PDF marked exempt that is also used as a public paper. Loads every
     forward plan the meeting's tables are made from and opens every template
-    the build would fill. Warns of a public item listed after a Part B item.
-    Does not start LibreOffice.
+    the build would fill (and the web agenda's). Warns of a public item listed
+    after a Part B item. Does not start LibreOffice.
     """
     warnings: list[Any] = []
     loaded = api.check(meeting, warnings)

@@ -95,8 +95,36 @@ SIGNATORY = s.Struct(
 
 TEMPLATES = s.Struct(
     "templates",
-    {name: s.Field(s.FilePath(suffixes=(".docx",))) for name in TEMPLATE_NAMES},
+    {
+        name: s.Field(s.FilePath(suffixes=(".docx",)))
+        for name, filename in TEMPLATE_NAMES.items()
+        if filename.endswith(".docx")
+    }
+    | {
+        "web": s.Field(
+            s.FilePath(
+                suffixes=(".html", ".htm"),
+                advice="the web agenda's template is an HTML file with Jinja tags: copy "
+                "packbuilder's templates/web.html and change it",
+            )
+        )
+    },
 )
+
+
+class WebAddress(s.Type):
+    """An ``https://`` (or ``http://``) address, as written."""
+
+    expected = "a web address such as https://www.example.gov.uk/meetings/{meeting}/"
+
+    def convert(self, node: yaml.Node, ctx: s.Context, key: str) -> str:
+        text = str(self._scalar(node).value).strip()
+        scheme, _, rest = text.partition("://")
+        host = rest.split("/", 1)[0]
+        if scheme.lower() not in ("https", "http") or not host or " " in text:
+            raise s.Invalid(f"'{text}' is not a web address", f"write {self.expected}")
+        return text
+
 
 DEADLINE = s.Struct(
     "deadline",
@@ -168,6 +196,8 @@ def _build_committee(values: dict[str, Any], node: yaml.Node, ctx: s.Context, ke
         markup=values["markup"] == "keep",
         limits=values["limits"] or Limits(),
         paper_folders=tuple(values["paper_folders"] or ()),
+        contents=bool(values["contents"]),
+        publish_url=values["publish_url"],
     )
 
 
@@ -197,6 +227,14 @@ COMMITTEE = s.Struct(
         ),
         "exempt_information": s.Field(
             EXEMPTION_TABLE, help="the paragraphs 'exempt:' may cite (default: England's)"
+        ),
+        "contents": s.Field(
+            s.Bool(), default=False, help="true: a contents page after the front sheet"
+        ),
+        "publish_url": s.Field(
+            WebAddress(),
+            help="where each meeting's public/ folder is published; {meeting} is the meeting "
+            "file's name",
         ),
     },
     _build_committee,
@@ -543,6 +581,7 @@ def _build_meeting(values: dict[str, Any], node: yaml.Node, ctx: s.Context, key:
         published=values["published"],
         revision=values["revision"],
         title=values["title"],
+        contents=values["contents"],
     )
 
 
@@ -677,6 +716,9 @@ MEETING = s.Struct(
         "notices": s.Field(s.ListOf(s.Str(), allow_single=True)),
         "published": s.Field(s.Date(), help="the publication date printed on the agenda"),
         "revision": s.Field(s.Int(minimum=1)),
+        "contents": s.Field(
+            s.Bool(), help="true or false: a contents page (default: the committee's 'contents:')"
+        ),
         "items": s.Field(s.ListOf(ITEM, nonempty=True, label=_item_labels), required=True),
     },
     _build_meeting,

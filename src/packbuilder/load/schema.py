@@ -360,8 +360,10 @@ class FilePath(Type):
         suffixes: tuple[str, ...] = (),
         must_exist: bool = True,
         folder: Callable[[Path, str], Invalid | None] | None = None,
+        advice: str = "save Word papers as .docx (not .doc) and other papers as PDF",
     ):
         self.suffixes, self.must_exist, self.folder = suffixes, must_exist, folder
+        self.suffix_advice = advice  # what to do with a file of another suffix
 
     def convert(self, node: yaml.Node, ctx: Context, key: str) -> Path:
         text = str(self._scalar(node).value).strip()
@@ -379,7 +381,7 @@ class FilePath(Type):
             raise Invalid(
                 f"'{text}' is a {suffix or 'file without extension'}; "
                 f"expected {' or '.join(self.suffixes)}",
-                "save Word papers as .docx (not .doc) and other papers as PDF",
+                self.suffix_advice,
             )
         if self.must_exist and kind == "missing":
             raise Invalid(

@@ -4,7 +4,8 @@ A template named in the definition (a committee's ``templates:``, a paper's
 or a plan's ``template:``) is used; otherwise ``templates/<name>`` in the
 folder of the committee file, then of the meeting file (or, for a forward
 plan, of the plan); otherwise the default that ships inside packbuilder
-(:data:`PACKAGE_TEMPLATES`). No other folder is looked in.
+(:data:`PACKAGE_TEMPLATES`). No other folder is looked in. The same rule finds the
+web agenda's HTML template (``web.html``).
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ TEMPLATE_NAMES = {
     "agenda": "agenda.docx",
     "report": "report.docx",
     "forward_plan": "forward-plan.docx",
+    "contents": "contents.docx",
+    "web": "web.html",
 }
-"""Each kind of template, by its key under ``templates:``, and its file name."""
+"""Each kind of template, by its key under ``templates:``, and its file name: Word
+templates, and the web agenda's HTML template (Jinja)."""
 
 
 def find_template(filename: str, folders: Iterable[Path]) -> Path:

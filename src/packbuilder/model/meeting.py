@@ -27,7 +27,15 @@ SUPPLEMENT_KIND = "Supplementary Agenda"
 
 LINK_PREFIX = "https://packbuilder.invalid/item/"
 """The front sheet links an agenda line to ``LINK_PREFIX + item number``; the assembler
-turns each such link into a link to the item's first page."""
+turns each such link into a link to the item's first page. The contents page links a
+document's line to ``LINK_PREFIX + document_link(...)``, which goes to the document's
+first page."""
+
+
+def document_link(number: str, paper: int, document: int) -> str:
+    """The link key of a document: ``4/1/2`` (item 4, paper 1, its document 2, both counted
+    from 1; document 1 is the paper itself, 2 its first appendix)."""
+    return f"{number}/{paper + 1}/{document + 1}"
 
 
 class Padding(StrEnum):
@@ -90,6 +98,10 @@ class Templates:
     agenda: Path
     report: Path
     forward_plan: Path
+    contents: Path
+    """The contents page's Word template (used when the contents page is on)."""
+    web: Path
+    """The web agenda's HTML template (Jinja): ``public/index.html``."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +133,11 @@ class Committee:
     markup: bool = False  # keep PDF papers' review comments and markup (an internal pack)
     limits: Limits = DEFAULT_LIMITS  # how much work one paper may cost (pdflimits)
     paper_folders: tuple[Path, ...] = ()  # folders outside the meeting's that papers may come from
+    contents: bool = False
+    """A contents page after the front sheet: every item, paper and appendix with its pages."""
+    publish_url: str | None = None
+    """Where each meeting's ``public/`` folder is published (``{meeting}``: the meeting
+    file's name without .yaml); the calendar and open data then carry full addresses."""
 
 
 class TrackedChanges(StrEnum):
@@ -293,8 +310,24 @@ class Meeting:
     published: dt.date | None = None
     revision: int | None = None
     title: str | None = None
+    contents: bool | None = None
+    """The meeting's own say on the contents page; None: as the committee says."""
 
     @property
     def display_title(self) -> str:
         """The heading of the front sheet: the meeting title or the committee name."""
         return self.title or self.committee.name
+
+    @property
+    def has_contents(self) -> bool:
+        """Whether the pack has a contents page after the front sheet."""
+        return self.committee.contents if self.contents is None else self.contents
+
+    @property
+    def publish_url(self) -> str | None:
+        """The web address of this meeting's ``public/`` folder (ending in ``/``), if known."""
+        base = self.committee.publish_url
+        if not base:
+            return None
+        address = base.replace("{meeting}", self.path.stem)
+        return address if address.endswith("/") else address + "/"

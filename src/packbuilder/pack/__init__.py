@@ -8,6 +8,7 @@ appendix, made from the public documents only), with the
 
 :mod:`.papers` renders, converts and opens every document once;
 :mod:`.layout` is the page arithmetic (no I/O); :mod:`.frontsheet` renders the
-agenda until its ranges are stable; :mod:`.packspec` maps pages, bookmarks and
+agenda (and the contents page, whose lines :mod:`.contents` makes) until their
+ranges are stable; :mod:`.packspec` maps pages, bookmarks and
 links into the specs; :mod:`.exempt` says which documents are exempt information.
 """

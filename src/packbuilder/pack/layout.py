@@ -1,11 +1,12 @@
 """Page layout of a pack: pure arithmetic, no I/O.
 
-Given the front sheet's length and the page count of every document, decide
-where each document starts, where blank pages go and which page range each
-agenda item and paper occupies. The front sheet counts: with a two-page front
-sheet the first paper starts on page 3. With padding on, every padding unit
-(the front sheet and each paper, or each item) ends on an even page, so the
-next one starts on a right-hand (odd) page.
+Given the front sheet's length, the contents page's (if the pack has one) and the
+page count of every document, decide where each document starts, where blank
+pages go and which page range each agenda item and paper occupies. The front
+sheet counts: with a two-page front sheet the first paper starts on page 3. The
+contents pages follow the front sheet. With padding on, every padding unit (the
+front sheet, the contents, and each paper, or each item) ends on an even page,
+so the next one starts on a right-hand (odd) page.
 
 The public pack keeps the members' pack's numbering: each exempt paper or
 appendix is replaced by one page that stands for its pages
@@ -43,6 +44,7 @@ class PageRange:
 
 class SlotKind(StrEnum):
     FRONT = "front"
+    CONTENTS = "contents"
     DOCUMENT = "document"
     BLANK = "blank"
 
@@ -53,7 +55,8 @@ class Slot:
 
     For a document page, ``ref`` is ``(item, paper, document)`` indices and
     ``index`` is the 0-based position within that document's selected pages.
-    For a front-sheet page, ``index`` is the front sheet's page index.
+    For a front-sheet (or contents) page, ``index`` is the front sheet's (or the
+    contents') page index.
     """
 
     kind: SlotKind
@@ -80,6 +83,8 @@ class PackLayout:
     front_blank_pages: tuple[int, ...]
     items: tuple[ItemLayout, ...]
     slots: tuple[Slot, ...]
+    contents: PageRange | None = None
+    contents_blank_pages: tuple[int, ...] = ()
 
     @property
     def total_pages(self) -> int:
@@ -118,19 +123,30 @@ class _Pager:
         return (len(self.slots),)
 
 
-def layout_pack(front_pages: int, counts: DocumentCounts, padding: Padding) -> PackLayout:
-    """Lay out a pack of a ``front_pages``-page front sheet followed by the documents.
+def layout_pack(
+    front_pages: int, counts: DocumentCounts, padding: Padding, contents_pages: int = 0
+) -> PackLayout:
+    """Lay out a pack of a ``front_pages``-page front sheet, then ``contents_pages`` pages of
+    contents (none: no contents), then the documents.
 
     ``counts[i][p][d]`` is the number of selected pages of document ``d`` of
     paper ``p`` of item ``i``. Items with no papers get no page range.
     """
     if front_pages < 1:
         raise ValueError("the front sheet has at least one page")
+    if contents_pages < 0:
+        raise ValueError("the contents cannot have fewer than no pages")
     pager = _Pager()
     for index in range(front_pages):
         pager.add(Slot(SlotKind.FRONT, index=index))
     front = PageRange(1, front_pages)
     front_blanks = pager.pad_to_even() if padding is not Padding.NONE else ()
+    contents, contents_blanks = None, ()
+    if contents_pages:
+        contents = PageRange(pager.next_page, pager.next_page + contents_pages - 1)
+        for index in range(contents_pages):
+            pager.add(Slot(SlotKind.CONTENTS, index=index))
+        contents_blanks = pager.pad_to_even() if padding is not Padding.NONE else ()
 
     items: list[ItemLayout] = []
     for item_index, papers in enumerate(counts):
@@ -150,7 +166,9 @@ def layout_pack(front_pages: int, counts: DocumentCounts, padding: Padding) -> P
                 last.blank_pages + item_blanks,
             )
         items.append(ItemLayout(PageRange(item_first, pager.next_page - 1), tuple(paper_layouts)))
-    return PackLayout(front, front_blanks, tuple(items), tuple(pager.slots))
+    return PackLayout(
+        front, front_blanks, tuple(items), tuple(pager.slots), contents, contents_blanks
+    )
 
 
 def _lay_out_paper(

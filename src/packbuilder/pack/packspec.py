@@ -19,12 +19,15 @@ from collections.abc import Callable, Mapping
 from ..assemble import Bookmark, PackMetadata, PackPage, PackSpec, Section
 from ..assemble.spec import TextBlock
 from ..datefmt import day_month_year, weekday_date
-from ..model.meeting import Meeting
+from ..model.meeting import Meeting, document_link
 from ..model.partb import capitalised, unit_label
 from .exempt import NOT_FOR_PUBLICATION, ExemptBusiness
 from .frontsheet import FrontSheet
-from .layout import PackLayout, PageRange, PublicLayout, SlotKind, UnitKey
+from .layout import ItemLayout, PackLayout, PageRange, PublicLayout, SlotKind, UnitKey
 from .papers import DocumentKey, PreparedDocument
+
+CONTENTS_TITLE = "Contents"
+"""The bookmark and structure title of the contents page."""
 
 EXEMPT_TITLE = "members' pack: contains exempt information, not for publication"
 """Added to the members' pack's title when it holds exempt information."""
@@ -49,6 +52,9 @@ def build_pack_spec(
     for slot in layout.slots:
         if slot.kind is SlotKind.FRONT:
             pages.append(PackPage(front.reader, slot.index))
+        elif slot.kind is SlotKind.CONTENTS:
+            assert front.contents is not None  # a contents slot is laid out for a contents page
+            pages.append(PackPage(front.contents.reader, slot.index))
         elif slot.kind is SlotKind.BLANK:
             pages.append(PackPage(None))
         else:
@@ -122,6 +128,11 @@ def _outline(
     of its own (its documents need not be in ``documents``)."""
     bookmarks = [Bookmark(kind, 0)]
     sections = [Section(kind, place(layout.front.first), place(layout.front.last) + 1)]
+    if layout.contents is not None:
+        bookmarks.append(Bookmark(CONTENTS_TITLE, place(layout.contents.first)))
+        sections.append(
+            Section(CONTENTS_TITLE, place(layout.contents.first), place(layout.contents.last) + 1)
+        )
     links: dict[str, int] = {}
     for item_index, (item, item_layout) in enumerate(zip(meeting.items, layout.items, strict=True)):
         first = place(item_layout.pages.first) if item_layout.pages else 0
@@ -131,6 +142,7 @@ def _outline(
             links[item.number] = first
             item_section.stop = place(item_layout.pages.last) + 1
             sections.append(item_section)
+        links.update(_document_links(item.number, item_layout, place))  # the contents' lines
         for paper_index, paper_layout in enumerate(item_layout.papers):
             title = withheld.get((item_index, paper_index, None))
             if title is not None:
@@ -164,6 +176,17 @@ def _outline(
             item_mark.children.append(paper_mark)
         bookmarks.append(item_mark)
     return bookmarks, links, sections
+
+
+def _document_links(
+    number: str, item_layout: ItemLayout, place: Callable[[int], int]
+) -> dict[str, int]:
+    """Where the contents page's line of each document of an item links: its first page."""
+    return {
+        document_link(number, p, d): place(pages.first)
+        for p, paper_layout in enumerate(item_layout.papers)
+        for d, pages in enumerate(paper_layout.documents)
+    }
 
 
 def _metadata(meeting: Meeting, kind: str) -> PackMetadata:

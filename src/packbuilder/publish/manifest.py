@@ -81,6 +81,9 @@ def input_files(meeting: Meeting, plans: Mapping[Path, Plan]) -> list[Path]:
     if committee_origin and committee_origin.file != meeting.path:
         files.append(committee_origin.file)
     files.append(meeting.committee.templates.agenda)
+    if meeting.has_contents:
+        files.append(meeting.committee.templates.contents)
+    files.append(meeting.committee.templates.web)
     for item in meeting.items:
         for paper in item.included_papers:
             for document in paper.documents:
@@ -146,6 +149,11 @@ def build_manifest(
             "pages": _range(layout.front),
             "blank_pages": list(layout.front_blank_pages),
         },
+        "contents": (
+            {"pages": _range(layout.contents), "blank_pages": list(layout.contents_blank_pages)}
+            if layout.contents is not None
+            else None
+        ),
         "blank_pages": list(layout.blank_pages),
         "items": items,
         "inputs": {

@@ -68,6 +68,17 @@ The agenda context (``templates/agenda.docx``)
     ``kind`` (``Agenda`` or ``Supplementary Agenda``), ``revised`` (true or
     false), ``revision`` (the meeting's revision number, or none).
 
+The contents context (``templates/contents.docx``)
+--------------------------------------------------
+``body``, ``committee``, ``meeting`` and ``pack`` as above; ``lines``: every item,
+paper and appendix of the pack in order, each with ``level`` (0, 1, 2), ``kind``
+(``item``, ``paper``, ``appendix``), ``number`` (an item's; empty for papers and
+appendices), ``title``, ``pages`` (``3 - 4``, an item's ``To Follow`` or
+``Withdrawn``, or empty) and ``pages_link`` (the same as a link to the line's first
+page: ``{{r line.pages_link }}``). An exempt paper or appendix is named by its place
+(``Appendix 2 to Budget report: not for publication``), never by its own title: the
+contents page is the same in the members' and the public pack.
+
 The report context (``templates/report.docx``)
 ----------------------------------------------
 ``body``, ``committee`` and ``meeting`` as above; ``item`` (``number``,
@@ -94,22 +105,28 @@ and :mod:`.errors` (failures as :class:`TemplateError` messages).
 
 from ..model.meeting import LINK_PREFIX
 from .context import (
+    CONTENTS_KINDS,
     REPORT_GROUP_FIELDS,
     REPORT_TEXT_FIELDS,
+    ContentsLine,
     build_agenda_context,
+    build_contents_context,
     build_report_context,
     item_pages_text,
     report_fields,
 )
-from .docx import LINK_STYLE, fill_template, render_agenda, render_report
+from .docx import LINK_STYLE, fill_template, render_agenda, render_contents, render_report
 from .filters import jinja_environment, lines, long_date, ordinal_date, paragraphs, short_date
 
 __all__ = [
+    "CONTENTS_KINDS",
     "LINK_PREFIX",
     "LINK_STYLE",
     "REPORT_GROUP_FIELDS",
     "REPORT_TEXT_FIELDS",
+    "ContentsLine",
     "build_agenda_context",
+    "build_contents_context",
     "build_report_context",
     "fill_template",
     "item_pages_text",
@@ -119,6 +136,7 @@ __all__ = [
     "ordinal_date",
     "paragraphs",
     "render_agenda",
+    "render_contents",
     "render_report",
     "report_fields",
     "short_date",

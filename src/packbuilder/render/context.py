@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from docxtpl import RichText
@@ -123,6 +124,60 @@ def _item_context(
         "part_b": item.part_b,
         "exempt": paragraphs_phrase(item_paragraphs(item)) if item.part_b else "",
         "exempt_note": agenda_note(item),
+    }
+
+
+@dataclass(frozen=True)
+class ContentsLine:
+    """One line of the contents page: an item (``level`` 0), a paper (1) or an appendix (2).
+
+    ``pages`` is the printed range (``3 - 4``), the item's status (``To Follow``) or empty;
+    ``link`` the key the line's range links to (``LINK_PREFIX + link``), or None.
+    """
+
+    level: int
+    title: str
+    pages: str = ""
+    number: str = ""
+    link: str | None = None
+
+
+CONTENTS_KINDS = ("item", "paper", "appendix")
+"""What a contents line of each level is."""
+
+
+def build_contents_context(
+    meeting: Meeting,
+    lines: Sequence[ContentsLine],
+    *,
+    kind: str = "Agenda",
+    revised: bool = False,
+    url_id: Callable[[str], str] | None = None,
+    link_style: str | None = None,
+) -> dict[str, Any]:
+    """The variables of the contents template (listed in :mod:`packbuilder.render`)."""
+    rows = []
+    for line in lines:
+        if line.link is not None and url_id is not None:
+            link = RichText(line.pages, url_id=url_id(LINK_PREFIX + line.link), style=link_style)
+        else:
+            link = RichText(line.pages)
+        rows.append(
+            {
+                "level": line.level,
+                "kind": CONTENTS_KINDS[line.level],
+                "number": line.number,
+                "title": line.title,
+                "pages": line.pages,
+                "pages_link": link,
+            }
+        )
+    return {
+        "body": meeting.committee.body,
+        "committee": _committee_context(meeting),
+        "meeting": _meeting_context(meeting),
+        "pack": {"kind": kind, "revised": bool(revised), "revision": meeting.revision},
+        "lines": rows,
     }
 
 

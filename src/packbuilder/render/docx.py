@@ -16,7 +16,7 @@ cover reports and the forward plan are reproducible.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,12 @@ from ..inputs import docxcheck, session
 from ..model.meeting import AgendaItem, Document, Meeting
 from ..paths import display_path
 from . import cache as rendercache
-from .context import build_agenda_context, build_report_context
+from .context import (
+    ContentsLine,
+    build_agenda_context,
+    build_contents_context,
+    build_report_context,
+)
 from .errors import OPEN_ERRORS, RENDER_ERRORS, missing_template, open_error, render_error
 from .filters import jinja_environment, plain, short_date
 
@@ -72,6 +77,27 @@ def render_agenda(
     context = build_agenda_context(
         meeting, item_pages, kind=kind, revised=revised, url_id=url_id, link_style=link_style
     )
+    _render(tpl, template, context, out, title=title, language=language, as_filed=False)
+
+
+def render_contents(
+    template: Path,
+    meeting: Meeting,
+    lines: Sequence[ContentsLine],
+    out: Path,
+    *,
+    kind: str = "Agenda",
+    revised: bool = False,
+) -> None:
+    """Render the contents page to ``out`` (.docx): each line's range links to
+    ``LINK_PREFIX`` + its key, for the assembler to turn into a link to its page."""
+    tpl = open_template(template, where="the contents page")
+    link_style = _character_style_id(tpl, LINK_STYLE)
+    context = build_contents_context(
+        meeting, lines, kind=kind, revised=revised, url_id=tpl.build_url_id, link_style=link_style
+    )
+    title = f"{meeting.display_title} – Contents – {short_date(meeting.date)}"
+    language = meeting.committee.language
     _render(tpl, template, context, out, title=title, language=language, as_filed=False)
 
 
