@@ -105,7 +105,9 @@ def bomb(path: Path, size: int, pages: int, pad: int = 0) -> Path:
 def measure(folder: Path, paper: Path, limits: str = "") -> dict[str, str]:
     """Build a meeting holding ``paper`` under ``/usr/bin/time -v``; what it took."""
     (folder / "papers").mkdir(parents=True, exist_ok=True)
-    shutil.copytree(ROOT / "templates", folder / "templates", dirs_exist_ok=True)
+    shutil.copytree(
+        ROOT / "src" / "packbuilder" / "templates", folder / "templates", dirs_exist_ok=True
+    )
     shutil.copyfile(paper, folder / "papers" / paper.name)
     (folder / "committee.yaml").write_text(COMMITTEE + limits, encoding="utf-8")
     (folder / "meeting.yaml").write_text(

@@ -243,3 +243,22 @@ def test_the_lock_file_says_only_when_the_build_started(meeting, tmp_path):
     assert set(json.loads(data)) == {"started"}
     assert socket.gethostname().encode() not in data
     assert b"python" not in data and b"packbuilder" not in data
+
+
+def test_a_copy_of_a_public_folder_is_not_an_output_folder(meeting, tmp_path):
+    """The public manifest describes what is published; a website folder holding a copy of
+    public/ is not packbuilder's to build into (that would write members/ into it)."""
+    built = tmp_path / "built"
+    assert invoke("build", str(meeting), "-o", str(built), "--no-cache").exit_code == 0
+    public = json.loads((built / "public" / "manifest.json").read_text())
+    assert public["format"] == "packbuilder-public/1"
+    assert "source_id" not in public["meeting"]  # where the meeting file is: not published
+    site = tmp_path / "www"
+    (site / "items").mkdir(parents=True)
+    for name in ("manifest.json", "pack.pdf", "index.html"):
+        (site / name).write_bytes((built / "public" / name).read_bytes())
+    before = kit.snapshot(site)
+    result = invoke("build", str(meeting), "-o", str(site), "--no-cache")
+    assert result.exit_code == ExitCode.OUTPUT_ERROR, result.output
+    assert "did not write" in result.output
+    assert kit.snapshot(site) == before and not (site / "members").exists()

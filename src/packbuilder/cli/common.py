@@ -148,7 +148,8 @@ def build_options(default_output: str) -> Callable[[Callable[..., Any]], Callabl
             "-o",
             "--output",
             type=click.Path(file_okay=False, path_type=Path),
-            help=f"Output folder (default: {default_output}). Replaced as a whole.",
+            help=f"Output folder (default: {default_output}). Only the files packbuilder "
+            "wrote there are replaced; a clerk's own files stay.",
         ),
         cache_dir_option,
         click.option("--no-cache", is_flag=True, help="Convert and fill every document again."),

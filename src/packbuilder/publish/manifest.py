@@ -30,7 +30,7 @@ from ..pack.layout import PageRange, PaperLayout, PublicLayout, UnitKey
 from ..pack.papers import DocumentKey, PreparedDocument, plans_read
 from ..paths import recorded_path, recorded_paths
 from .outputs import MANIFEST
-from .ownership import PACK_FORMAT
+from .ownership import PACK_FORMAT, PUBLIC_FORMAT
 
 if TYPE_CHECKING:
     from ..model.forwardplan import Plan
@@ -166,6 +166,8 @@ def build_manifest(
         "outputs": {name: file_hash(path, hashes) for name, path in sorted(outputs.items())},
     }
     if public is not None:
+        manifest["format"] = PUBLIC_FORMAT  # describes what is published; never a marker
+        del manifest["meeting"]["source_id"]  # a hash of where the meeting file is: not public
         manifest["pdf_pages"] = len(public.pages)
     return manifest
 

@@ -33,6 +33,9 @@ from ..exceptions import OutputError
 MANIFEST = "manifest.json"
 FORWARD_PLAN_SUMMARY = "forward-plan.json"
 PACK_FORMAT = "packbuilder-pack/1"
+PUBLIC_FORMAT = "packbuilder-public/1"
+"""The public manifest's format: it describes what may be published and is never a marker
+(a copy of a ``public/`` folder on a web server is not an output folder to build into)."""
 FORWARD_PLAN_FORMAT = "packbuilder-forward-plan/1"
 FORWARD_PLAN_FILES = frozenset(
     {FORWARD_PLAN_SUMMARY, "forward-plan.docx", "forward-plan.pdf", "forward-plan-changes.txt"}
@@ -54,8 +57,8 @@ def is_pack_manifest(data: Any) -> bool:
     """Whether a parsed ``manifest.json`` is a packbuilder pack's (new or older format)."""
     if not isinstance(data, dict):
         return False
-    if data.get("format") == PACK_FORMAT:
-        return isinstance(data.get("outputs"), dict)
+    if "format" in data:
+        return data["format"] == PACK_FORMAT and isinstance(data.get("outputs"), dict)
     return (
         data.get("manifest_version") == 1
         and isinstance(data.get("packbuilder"), str)
