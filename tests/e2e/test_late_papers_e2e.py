@@ -37,7 +37,13 @@ def copy_example(folder: Path) -> Path:
     """The example meeting and the templates (a templates/ folder beside the meeting file, as
     a council keeps its own), copied into ``folder``; returns the meeting file."""
     shutil.copytree(ROOT / "meetings", folder / "meetings")
-    shutil.copytree(TEMPLATES, folder / "meetings" / "templates")
+    templates = folder / "meetings" / "templates"  # the example's own report.docx is kept
+    shutil.copytree(
+        TEMPLATES,
+        templates,
+        dirs_exist_ok=True,
+        ignore=lambda _folder, names: [n for n in names if (templates / n).exists()],
+    )
     return folder / "meetings" / MEETING_NAME
 
 

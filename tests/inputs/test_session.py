@@ -40,7 +40,8 @@ ITEMS = """\
       - file: papers/scrutiny.pdf
   - title: Cover Report
     papers:
-      - report: {subject: Cover Report, summary: A summary.}
+      - report: {subject: Cover Report, summary: A summary., report_of: Chief Executive,
+                 purpose: To report., proposed_decisions: That it is noted.}
 """
 
 

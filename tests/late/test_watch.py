@@ -101,7 +101,7 @@ def test_the_example_meeting_watches_its_inputs_papers_to_follow_and_plan_folder
         "meetings/osb-2022-05-11.yaml",
         "meetings/committees/overview-and-scrutiny-board.yaml",
         "src/packbuilder/templates/agenda.docx",  # the defaults shipped in the package
-        "src/packbuilder/templates/report.docx",
+        "meetings/templates/report.docx",  # the example's own (the reference's layout)
         "meetings/forward-plan/plan.yaml",
         "meetings/forward-plan/entries/1-childrens-services.yaml",
         "meetings/forward-plan/entries",  # a new entries file is noticed
