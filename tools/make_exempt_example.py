@@ -4,11 +4,13 @@
 ``meetings/osb-2022-06-08.yaml`` shows Part B: a public item with a public
 appendix and an exempt one (paragraph 3 of Schedule 12A), and a Part B item
 whose cover report and appendix (legal advice, paragraph 5) are exempt. Its
-PDF papers are made here with reportlab, with headings as bookmarks. Every
+PDF papers are written here as Word documents (headings as heading styles,
+each section on a page of its own) and exported by LibreOffice as tagged PDFs,
+as a council's own reports are, so the example's packs are tagged too. Every
 name, figure and opinion in them is invented for the example; nothing is
 copied from any real exempt report.
 
-Run from the repository root (needs the test extras, for reportlab)::
+Run from the repository root (needs LibreOffice)::
 
     python tools/make_exempt_example.py [--out meetings/papers/osb-2022-06-08]
 """
@@ -16,13 +18,15 @@ Run from the repository root (needs the test extras, for reportlab)::
 from __future__ import annotations
 
 import argparse
+import shutil
+import tempfile
 from pathlib import Path
 
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfgen import canvas
+from docx import Document
+
+from packbuilder.convert._exec.soffice import convert_to_pdf
 
 OUT = Path(__file__).resolve().parent.parent / "meetings" / "papers" / "osb-2022-06-08"
-LEFT, TOP, LEADING = 72, A4[1] - 80, 16
 
 PAPERS = {
     "leisure-performance-summary.pdf": (
@@ -90,26 +94,23 @@ PAPERS = {
 
 
 def write_paper(path: Path, title: str, sections: list[tuple[str, list[str]]]) -> None:
-    """One paper: its title, then each section on a page of its own, with a bookmark."""
-    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
-    pdf.setTitle(title)
-    pdf.setAuthor("packbuilder example")
-    for number, (heading, lines) in enumerate(sections, 1):
-        y = TOP
-        if number == 1:
-            pdf.setFont("Helvetica-Bold", 14)
-            pdf.drawString(LEFT, y, title)
-            y -= 2 * LEADING
-        pdf.bookmarkPage(f"s{number}")
-        pdf.addOutlineEntry(heading, f"s{number}", level=0)
-        pdf.setFont("Helvetica-Bold", 12)
-        pdf.drawString(LEFT, y, heading)
-        pdf.setFont("Helvetica", 11)
+    """One paper as a tagged PDF: its title, then each section on a page of its own."""
+    document = Document()
+    document.core_properties.title = title
+    document.core_properties.author = "packbuilder example"
+    document.core_properties.language = "en-GB"
+    document.add_heading(title, 1)
+    for number, (heading, lines) in enumerate(sections):
+        if number:
+            document.add_page_break()
+        document.add_heading(heading, 2)
         for line in lines:
-            y -= LEADING
-            pdf.drawString(LEFT, y, line)
-        pdf.showPage()
-    pdf.save()
+            document.add_paragraph(line)
+    with tempfile.TemporaryDirectory() as work:
+        source = Path(work) / path.with_suffix(".docx").name
+        document.save(source)
+        made = convert_to_pdf([source], Path(work) / "out", timeout=120)[source]
+        shutil.copyfile(made, path)
 
 
 def main(argv: list[str] | None = None) -> None:
