@@ -108,20 +108,27 @@ def wrap(text: str, size: float, width: float) -> list[str]:
     return lines
 
 
-def text_page_content(blocks: Sequence[TextBlock]) -> bytes:
-    """The content stream of a generated A4 page holding ``blocks``, from the top margin."""
+def text_page_content(blocks: Sequence[TextBlock], *, tagged: bool = False) -> bytes:
+    """The content stream of a generated A4 page holding ``blocks``, from the top margin.
+
+    With ``tagged``, each block is marked content (``/H1``, ``/H2`` or ``/P``, MCID its
+    place among the blocks) of the element the pack's structure tree gives it."""
     parts = [b"q BT 0 g 0 G"]
     y = A4[1] - PAGE_MARGIN
-    for block in blocks:
+    for mcid, block in enumerate(blocks):
         y -= block.space_before
         room = A4[0] - 2 * PAGE_MARGIN - block.indent
         style = b"2 Tr %s w" % number(block.size / 30) if block.bold else b"0 Tr"
         parts.append(b"%s %s Tf %s" % (name(STAMP_FONT_NAME), number(block.size), style))
+        if tagged:
+            parts.append(b"%s <</MCID %d>> BDC" % (name(block.role), mcid))
         for line in wrap(block.text, block.size, room):
             y -= block.size * LEADING
             encoded, width = encode(line, block.size)
             x = (A4[0] - width) / 2 if block.centred else PAGE_MARGIN + block.indent
             parts.append(b"1 0 0 1 %s %s Tm %s Tj" % (number(x), number(y), literal(encoded)))
+        if tagged:
+            parts.append(b"EMC")
     parts.append(b"ET Q\n")
     return b"\n".join(parts)
 

@@ -219,9 +219,10 @@ class PageCopier:
         """A generated page: blank (one shared content stream), or with text of its own."""
         objects = self.objects
         resources = self._stamp_resources()
+        key = self.structure.generated_key(position) if page.blocks else None
         if page.blocks:
             content = objects.allocate()
-            objects.emit(content, flate(text_page_content(page.blocks)))
+            objects.emit(content, flate(text_page_content(page.blocks, tagged=key is not None)))
         else:
             if self.blank is None:
                 self.blank = objects.allocate()
@@ -236,6 +237,7 @@ class PageCopier:
                 "/MediaBox": [0, 0, A4[0], A4[1]],
                 "/Resources": resources,
                 "/Contents": [content, stamp],
+                **({"/StructParents": key} if key is not None else {}),
             },
         )
         self._stamp(stamp, position, False, page.head)

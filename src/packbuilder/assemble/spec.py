@@ -24,6 +24,14 @@ class TextBlock:
     indent: float = 0.0
     space_before: float = 0.0
 
+    @property
+    def role(self) -> str:
+        """Its structure role in a tagged pack: a large bold line is the page's heading
+        (``/H1``), another bold line a sub-heading (``/H2``), the rest paragraphs (``/P``)."""
+        if self.bold:
+            return "/H1" if self.size >= 20 else "/H2"
+        return "/P"
+
 
 @dataclass
 class PackPage:

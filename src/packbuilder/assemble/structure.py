@@ -45,7 +45,7 @@ from pypdf.generic import IndirectObject, NameObject
 from ..inputs.pdfread import READ_ERRORS
 from .objects import ObjectWriter, Raw, Ref, name, resolve
 from .sources import PageMap, PerReader, note
-from .spec import PackPage, Section
+from .spec import PackPage, Section, TextBlock
 
 MAX_DEPTH = 200
 """Elements nested deeper are not copied (a damaged or looping tree)."""
@@ -234,6 +234,7 @@ class StructureWriter:
         self.next_key = 0
         self.unmarked_positions: set[int] = set()
         self.untagged_annotations = 0
+        self.generated: dict[int, int] = {}  # a generated text page's position -> its key
 
     # --- before the pages are written -------------------------------------------------
 
@@ -432,6 +433,15 @@ class StructureWriter:
         self.forms[position] = form
         return key
 
+    def generated_key(self, position: int) -> int | None:
+        """The ``/StructParents`` of generated text page ``position`` (a page in place of
+        exempt papers), whose blocks are then marked content of elements of the pack's
+        tree (:attr:`TextBlock.role`); None when the pack has no structure to put them in."""
+        if not self.uses or not self.pages[position].blocks:
+            return None
+        key = self.generated[position] = self._key()
+        return key
+
     def fully_marked(self, position: int) -> bool:
         """Whether page ``position`` is tagged and its content known to be all marked."""
         return position in self.position_use and position not in self.unmarked_positions
@@ -468,8 +478,8 @@ class StructureWriter:
         for position, page in enumerate(self.pages):
             if page.reader is not None and position not in self.position_use:
                 return False
-            if page.reader is None and page.blocks:  # a generated page's text is not tagged
-                return False
+            if page.reader is None and page.blocks and position not in self.generated:
+                return False  # a generated page's text not in the structure
         return not self.unmarked_positions
 
     def write(self, language: str) -> Ref | None:
@@ -502,13 +512,16 @@ class StructureWriter:
         """The Document's kids: a Part per section holding uses (a Sect per child section
         holding uses), and a Sect per use in no section; in pack order."""
         remaining = list(self.uses)
+        pages = [GeneratedPage(p, self.pages[p].blocks) for p in sorted(self.generated)]
         tops: list[Group] = []
         for section in self.sections:
             inside = [u for u in remaining if section.start <= u.first < section.stop]
             remaining = [u for u in remaining if u not in inside]
-            if not inside:
+            made = [g for g in pages if section.start <= g.position < section.stop]
+            pages = [g for g in pages if g not in made]
+            if not inside and not made:
                 continue
-            part = Group("/Part", section.title, inside)
+            part = Group("/Part", section.title, inside, list(made))
             for child in section.children:
                 inner = [u for u in inside if child.start <= u.first < child.stop]
                 if inner:
@@ -518,6 +531,7 @@ class StructureWriter:
             part.kids.sort(key=lambda kid: kid.first)
             tops.append(part)
         tops.extend(Group("/Sect", None, [use], _elements([use])) for use in remaining)
+        tops.extend(Group("/Sect", None, [], [page]) for page in pages)
         tops.sort(key=lambda group: group.first)
         return tops
 
@@ -540,6 +554,8 @@ class StructureWriter:
             if isinstance(kid, Group):
                 self._write_group(kid, group.number, parents, ids)
                 kids.append(kid.number)
+            elif isinstance(kid, GeneratedPage):
+                kids.extend(self._write_generated(kid, group.number, parents))
             else:
                 kids.append(self._write_element(kid.element, group.number, kid.use, parents, ids))
         entries["/K"] = kids
@@ -585,6 +601,27 @@ class StructureWriter:
         out.append(b">>")
         objects.emit_raw(number, b"".join(out))
         return number
+
+    def _write_generated(self, page: GeneratedPage, parent: Ref, parents: _ParentTree) -> list[Ref]:
+        """An element per block of a generated text page (a heading or a paragraph), each
+        the marked content of its block (MCID = the block's place); return their numbers."""
+        key = self.generated[page.position]
+        numbers = []
+        for mcid, block in enumerate(page.blocks):
+            number = self.objects.allocate()
+            self.objects.emit(
+                number,
+                {
+                    "/Type": NameObject("/StructElem"),
+                    "/S": NameObject(block.role),
+                    "/P": parent,
+                    "/Pg": self.page_map.numbers[page.position],
+                    "/K": mcid,
+                },
+            )
+            parents.add(key, mcid, number)
+            numbers.append(number)
+        return numbers
 
     def _attributes(self, element: Element, entries: dict[str, Any], use: Use) -> None:
         """The element's ``/A`` (with renamed header IDs) and ``/C`` (renamed classes)."""
@@ -637,6 +674,7 @@ class StructureWriter:
     def _write_parent_tree(self, parents: _ParentTree) -> None:
         parents.number = self.objects.allocate()
         keys = set(self.form_keys.values()) | set(self.stm_keys.values())
+        keys |= set(self.generated.values())
         keys |= {key for key, _number in self.annotations.values()}
         nums: list[Any] = []
         for key in sorted(keys):
@@ -676,18 +714,32 @@ class Placed:
 
 
 @dataclass
+class GeneratedPage:
+    """A page packbuilder writes with text of its own (in place of exempt papers), as a
+    kid of a Part or Sect: an element per block."""
+
+    position: int
+    blocks: tuple[TextBlock, ...]
+
+    @property
+    def first(self) -> int:
+        return self.position
+
+
+@dataclass
 class Group:
-    """A Part or Sect packbuilder adds: a section of the pack, holding uses' elements."""
+    """A Part or Sect packbuilder adds: a section of the pack, holding uses' elements (and
+    generated text pages)."""
 
     role: str
     title: str | None
     uses: list[Use]
-    kids: list[Group | Placed] = field(default_factory=list)
+    kids: list[Group | Placed | GeneratedPage] = field(default_factory=list)
     number: Ref = Ref(0)
 
     @property
     def first(self) -> int:
-        return min(use.first for use in self.uses)
+        return min([use.first for use in self.uses] + [kid.first for kid in self.kids])
 
 
 def _elements(uses: list[Use]) -> list[Placed]:
